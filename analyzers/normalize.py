@@ -1,0 +1,46 @@
+"""Filters that make one spelling of a word out of many: case, ё, accents, look-alikes."""
+
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Filter
+
+# ё is written as е in most Russian text; both spellings must meet.
+_YO = str.maketrans({"ё": "е"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(word: str) -> str:
+    """Lowercase, compose (NFC), drop stress marks, fold ё to е.
+
+    >>> normalize_word("Ада\u0301м")
+    'адам'
+    >>> normalize_word("Зелёный")
+    'зеленый'
+    """
+    word = unicodedata.normalize("NFC", word).lower()
+    if not word.isascii():
+        # A stress mark survives NFC as a separate combining character; й and ё
+        # are letters (their marks are kept), acute and grave accents are not.
+        if "\u0301" in word or "\u0300" in word or not _is_composed(word):
+            decomposed = unicodedata.normalize("NFD", word)
+            word = unicodedata.normalize("NFC", decomposed.replace("\u0301", "").replace("\u0300", ""))
+        word = word.translate(_YO)
+    return word
+
+
+def _is_composed(word: str) -> bool:
+    # Precomposed letters with an accent (ѐ, ѝ, á) decompose to a base plus U+0300/U+0301.
+    return not any(unicodedata.decomposition(c).endswith(("0300", "0301")) for c in word)
+
+
+class NormalizeFilter(Filter):
+    """Applies :func:`normalize_word` to every token."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = normalize_word(token.text)
+            yield token

@@ -1,0 +1,65 @@
+"""Splitting text into word tokens, shared by every language's analyzer.
+
+A word is a run of letters and digits; combining marks (stress accents such as
+``ада́м``) stay inside the word so a later filter can drop them. Words joined by a
+hyphen (``вице-министр``, ``ООН-Хабитат``, ``РЭС-2026``, ``іс-шаралар``) are emitted
+whole and then part by part, each at its own position, so that a query for the
+compound, for either part, or for the parts typed with a space all match::
+
+    >>> [t.text for t in WordTokenizer()("вице-министр экологии")]
+    ['вице-министр', 'вице', 'министр', 'экологии']
+
+Phrase queries stay consistent because the query runs through the same tokenizer.
+"""
+
+import re
+
+from whoosh.analysis import Token, Tokenizer
+
+# A letter or digit, followed by any combining marks (U+0300..U+036F).
+_WORD = r"(?:[^\W_][\u0300-\u036f]*)+"
+# Hyphen-like joiners: ASCII hyphen, Unicode hyphen, non-breaking hyphen.
+_HYPHENS = "-\u2010\u2011"
+WORD_PATTERN = re.compile(rf"{_WORD}(?:[{_HYPHENS}]{_WORD})*")
+_PART_PATTERN = re.compile(_WORD)
+
+
+class WordTokenizer(Tokenizer):
+    """Yields words and, for hyphenated compounds, the compound then its parts."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        if not tokenize:
+            yield _fill(token, value, pos, start_char, start_char + len(value), keeporiginal)
+            return
+        for match in WORD_PATTERN.finditer(value):
+            word = match.group()
+            start = match.start()
+            yield _fill(token, word, pos, start_char + start, start_char + match.end(),
+                        keeporiginal)
+            pos += 1
+            if "-" in word or "\u2010" in word or "\u2011" in word:
+                for part in _PART_PATTERN.finditer(word):
+                    yield _fill(token, part.group(), pos, start_char + start + part.start(),
+                                start_char + start + part.end(), keeporiginal)
+                    pos += 1
+
+
+def _fill(token, text, pos, startchar, endchar, keeporiginal):
+    token.text = text
+    token.boost = 1.0
+    token.stopped = False
+    if keeporiginal:
+        token.original = text
+    if token.positions:
+        token.pos = pos
+    if token.chars:
+        token.startchar = startchar
+        token.endchar = endchar
+    return token

@@ -1,7 +1,7 @@
 """Filters that make one spelling of a word out of many: case, ё, accents, look-alikes."""
 
 import unicodedata
-from functools import lru_cache
+from analyzers.cache import word_cache
 
 from whoosh.analysis import Filter
 
@@ -9,7 +9,7 @@ from whoosh.analysis import Filter
 _YO = str.maketrans({"ё": "е"})
 
 
-@lru_cache(maxsize=200_000)
+@word_cache(maxsize=200_000)
 def normalize_word(word: str) -> str:
     """Lowercase, compose (NFC), drop stress marks, fold ё to е.
 

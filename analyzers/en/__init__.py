@@ -1,6 +1,6 @@
 """English: Snowball (Porter2) stems after lowercasing; stop words dropped."""
 
-from functools import lru_cache
+from analyzers.cache import word_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -16,7 +16,7 @@ STOP_WORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=100_000)
+@word_cache(maxsize=100_000)
 def stem_english(word: str) -> str:
     return _stemmer.stemWord(word)
 

@@ -1,6 +1,6 @@
 """Russian: first version, Snowball stems (replaced by pymorphy3 lemmas)."""
 
-from functools import lru_cache
+from analyzers.cache import word_cache
 
 import snowballstemmer
 from whoosh.analysis import Filter
@@ -11,7 +11,7 @@ from analyzers.tokenize import WordTokenizer
 _stemmer = snowballstemmer.stemmer("russian")
 
 
-@lru_cache(maxsize=100_000)
+@word_cache(maxsize=100_000)
 def stem_russian(word: str) -> str:
     return _stemmer.stemWord(word)
 

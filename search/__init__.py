@@ -1,0 +1,1 @@
+"""Izde: full-text search for Kazakh, Russian and English paragraphs."""

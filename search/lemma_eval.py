@@ -1,0 +1,143 @@
+"""Measuring an analyzer against gold lemmas (CoNLL-U treebanks).
+
+Conflation is what a search user feels: two word forms that reach the same index
+term find each other. Over all pairs of distinct word forms in the treebank:
+
+- conflation precision: of the pairs the analyzer conflates, the share with the same gold lemma;
+- conflation recall: of the pairs with the same gold lemma, the share the analyzer conflates.
+
+A form with several index terms (or several gold lemmas) conflates with another
+form when their sets intersect.
+"""
+
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from analyzers.cache import clear_caches
+from analyzers.tokenize import WORD_PATTERN
+
+# Tokens that carry no word to search for.
+_SKIPPED_UPOS = frozenset({"PUNCT", "SYM", "NUM", "X"})
+
+
+@dataclass(frozen=True)
+class ConflationScores:
+    precision: float
+    recall: float
+    f1: float
+    forms: int
+    conflated_pairs: int
+    gold_pairs: int
+
+    def as_dict(self) -> dict:
+        return {
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4), "forms": self.forms,
+            "conflated_pairs": self.conflated_pairs, "gold_pairs": self.gold_pairs,
+        }
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower().replace("ё", "е")
+
+
+def read_conllu(path: str | Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """Distinct (form, lemma) word pairs and the raw sentence texts of a CoNLL-U file.
+
+    Multiword ranges (``12-13``), empty nodes (``8.1``), punctuation, symbols,
+    numbers, foreign material and forms without letters are skipped; forms and
+    lemmas are lowercased with ё folded to е.
+    """
+    pairs: set[tuple[str, str]] = set()
+    sentences: list[str] = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("# text ="):
+                sentences.append(line.split("=", 1)[1].strip())
+                continue
+            if not line.strip() or line.startswith("#"):
+                continue
+            columns = line.rstrip("\n").split("\t")
+            if len(columns) < 4 or not columns[0].isdigit():
+                continue
+            form, lemma, upos = columns[1], columns[2], columns[3]
+            if upos in _SKIPPED_UPOS or not any(c.isalpha() for c in form):
+                continue
+            pairs.add((_fold(form), _fold(lemma)))
+    return sorted(pairs), sentences
+
+
+def _pairs_sharing_a_key(keys_by_form: dict[str, set[str]]) -> set[tuple[str, str]]:
+    forms_by_key: dict[str, set[str]] = defaultdict(set)
+    for form, keys in keys_by_form.items():
+        for key in keys:
+            forms_by_key[key].add(form)
+    shared: set[tuple[str, str]] = set()
+    for forms in forms_by_key.values():
+        shared.update(combinations(sorted(forms), 2))
+    return shared
+
+
+def conflation_scores(pairs, terms_of) -> ConflationScores:
+    """Score ``terms_of(form) -> set of index terms`` against gold (form, lemma) pairs."""
+    gold: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in pairs:
+        gold[form].add(lemma)
+    terms = {form: set(terms_of(form)) for form in gold}
+    gold_pairs = _pairs_sharing_a_key(gold)
+    conflated = _pairs_sharing_a_key(terms)
+    correct = len(gold_pairs & conflated)
+    precision = correct / len(conflated) if conflated else 0.0
+    recall = correct / len(gold_pairs) if gold_pairs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return ConflationScores(precision, recall, f1, len(gold), len(conflated), len(gold_pairs))
+
+
+def conflation_errors(pairs, terms_of, limit: int = 20) -> dict[str, list]:
+    """Examples of wrongly merged and wrongly split forms, for reading before changing rules."""
+    gold: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in pairs:
+        gold[form].add(lemma)
+    terms = {form: set(terms_of(form)) for form in gold}
+    gold_pairs = _pairs_sharing_a_key(gold)
+    conflated = _pairs_sharing_a_key(terms)
+
+    def describe(pair):
+        a, b = pair
+        return {"forms": [a, b], "terms": [sorted(terms[a]), sorted(terms[b])],
+                "gold": [sorted(gold[a]), sorted(gold[b])]}
+
+    return {
+        "wrongly_merged": [describe(p) for p in sorted(conflated - gold_pairs)[:limit]],
+        "wrongly_split": [describe(p) for p in sorted(gold_pairs - conflated)[:limit]],
+    }
+
+
+def analyzer_terms(analyzer):
+    """``terms_of`` for a Whoosh analyzer: the index terms of one form analyzed alone."""
+    def terms_of(form: str) -> set[str]:
+        return {token.text for token in analyzer(form)}
+    return terms_of
+
+
+def throughput(analyzer, sentences: list[str], repeat: int = 3) -> dict:
+    """Words per second over running text: once from empty caches, then warm (best of ``repeat``)."""
+    words = sum(1 for sentence in sentences for _ in WORD_PATTERN.finditer(sentence))
+
+    def one_pass() -> float:
+        started = time.perf_counter()
+        for sentence in sentences:
+            for _ in analyzer(sentence, positions=True, chars=True):
+                pass
+        return time.perf_counter() - started
+
+    analyzer("прогрев")  # load dictionaries first: cold means empty caches, not start-up
+    clear_caches()
+    cold = one_pass()
+    warm = min(one_pass() for _ in range(repeat))
+    return {"words": words, "cold_words_per_s": round(words / cold),
+            "warm_words_per_s": round(words / warm)}

@@ -1,18 +1,164 @@
 """The ``izde`` command: a thin shell over the library (parse options, call, print)."""
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from analyzers import LANGUAGES, analyzer_for
+from search.errors import IzdeError
+
+DEFAULT_INDEX = "index"
+DEFAULT_CORPUS = "seeds"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Izde(click.Group):
+    """Turns library errors into one line on stderr and a meaningful exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except IzdeError as error:
+            click.echo(f"izde: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("izde: interrupted; the index keeps its last committed state", err=True)
+            sys.exit(130)
+
+
+index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                            type=click.Path(file_okay=False), help="Index folder.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+@click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
-    """Izde: search Kazakh, Russian and English text."""
+    """Izde: search Kazakh, Russian and English text, paragraph by paragraph."""
 
 
+def _display_path(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0):
+    """Update with a progress bar on a terminal; warnings for skipped files on stderr."""
+    from search.reading import DEFAULT_MAX_BYTES
+
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(done, total, path):
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = index.update(paths, progress=progress, rebuild=rebuild,
+                              max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for path, reason in report.skipped:
+        click.echo(f"izde: warning: {_display_path(path)}: {reason}", err=True)
+    return report
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start from an empty index.")
+@click.option("--max-size", "max_mb", type=float, default=None,
+              help="Skip files larger than this many MB (default 50).")
+@click.option("--wait", type=float, default=0.0,
+              help="Seconds to wait for another process's update to finish.")
+@json_option
+def index_command(paths, index_dir, rebuild, max_mb, wait, as_json):
+    """Index new and changed files under PATHS (default: seeds/); drop deleted ones."""
+    from search import Index
+
+    with Index(index_dir) as index:
+        report = _run_update(index, paths or [DEFAULT_CORPUS], rebuild=rebuild,
+                             max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
+                             quiet=as_json, wait=wait)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many paragraphs to show.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Only paragraphs in this language.")
+@json_option
+def search_command(query, index_dir, limit, lang, as_json):
+    """Search the index for QUERY; builds the index from seeds/ on first use.
+
+    \b
+    Syntax: words (OR-ed, more matches rank higher), "a phrase", AND, OR, NOT,
+    -exclude, +require, typo~, lang:kk|ru|en, file:NAME (or a glob, file:003*).
+    """
+    from search import Index
+
+    with Index(index_dir) as index:
+        index.parse(query)  # a malformed query fails before any indexing starts
+        if not index.exists and index_dir == DEFAULT_INDEX:
+            if not Path(DEFAULT_CORPUS).is_dir():
+                raise IzdeError(f"no index at {index_dir}/ and no {DEFAULT_CORPUS}/ folder to "
+                                f"build it from; run `izde index PATHS` first")
+            if not as_json:
+                click.echo(f"building the index from {DEFAULT_CORPUS}/ (first use) …", err=True)
+            _run_update(index, [DEFAULT_CORPUS], quiet=as_json)
+        hits = index.search(query, limit=limit, lang=lang)
+    if as_json:
+        click.echo(json.dumps({"query": query, "hits": [h.as_dict() for h in hits]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for hit in hits:
+            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}", fg="magenta")
+            meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
+            click.echo(f"{location} {meta}")
+            snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \
+                if _colour() else hit.snippet
+            click.echo(f"    {snippet}")
+        if not hits:
+            click.echo("no matching paragraphs", err=True)
+    if not hits:
+        sys.exit(1)
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@main.command("stats")
+@index_option
+@json_option
+def stats_command(index_dir, as_json):
+    """Files, paragraphs per language and size of the index."""
+    from search import Index
+
+    with Index(index_dir) as index:
+        stats = index.stats()
+    if as_json:
+        click.echo(json.dumps({"index": index_dir, **stats.as_dict()}, indent=2))
+        return
+    languages = ", ".join(f"{lang} {count:,}" for lang, count in stats.languages.items())
+    click.echo(f"index: {index_dir}")
+    click.echo(f"files: {stats.files:,}")
+    click.echo(f"paragraphs: {stats.paragraphs:,} ({languages})")
+    click.echo(f"size: {stats.size_bytes / 1024 / 1024:.1f} MB")
 @main.group("eval")
 def eval_group():
     """Measure analyzers and ranking."""

@@ -1,0 +1,102 @@
+"""Splitting a file into paragraphs, and telling content from page debris.
+
+Files come in two layouts: paragraphs separated by blank lines, and one
+paragraph per line. Both split at every line break, except a soft wrap inside
+a paragraph (a line that does not end a sentence followed by one that starts in
+lowercase), which is joined.
+
+Paragraph numbers count every paragraph of the file, debris included, so a
+number always points at the same place in the file.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+_SENTENCE_END = re.compile(r"[.!?:;…»\"')\]]\s*$")
+_STARTS_LOWERCASE = re.compile(r"^\s*[a-zа-яёәғқңөұүһі]")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•*]|\d+[.)])\s")
+_WORD = re.compile(r"[^\W\d_]+")
+_COOKIE_BANNER = re.compile(r"\bcookies?\b|\bкуки\b|файлы cookie", re.IGNORECASE)
+# The same line this many times in one file is a template (copyright, "share").
+_REPEATS_FOR_BOILERPLATE = 3
+
+
+def _load_debris_words() -> frozenset[str]:
+    entries = set()
+    for line in Path(__file__).with_name("debris.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            entries.update(line.split())
+    return frozenset(entries)
+
+
+DEBRIS_WORDS = _load_debris_words()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int  # 1-based position among all paragraphs of the file
+    text: str
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text, in order, whitespace-trimmed.
+
+    >>> split_paragraphs("Title\\n\\nFirst line\\nsecond line of it\\nNew one.\\n")
+    ['Title', 'First line second line of it', 'New one.']
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    previous = ""
+    for raw_line in text.splitlines():
+        line = " ".join(raw_line.split())
+        if not line:
+            _flush(current, paragraphs)
+            previous = ""
+            continue
+        if current and _is_soft_wrap(previous, line):
+            current.append(line)
+        else:
+            _flush(current, paragraphs)
+            current.append(line)
+        previous = line
+    _flush(current, paragraphs)
+    return paragraphs
+
+
+def _flush(lines: list[str], paragraphs: list[str]) -> None:
+    if lines:
+        paragraphs.append(" ".join(lines))
+        lines.clear()
+
+
+def _is_soft_wrap(previous: str, line: str) -> bool:
+    return (not _SENTENCE_END.search(previous)
+            and _STARTS_LOWERCASE.match(line) is not None
+            and not _LIST_ITEM.match(line))
+
+
+def is_debris(text: str) -> bool:
+    """True for page furniture: share rows, lone times and counters, cookie banners.
+
+    >>> is_debris("VK X OK WhatsApp Telegram"), is_debris("16:40"), is_debris("Лесные пожары")
+    (True, True, False)
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not any(len(w) >= 2 for w in words):
+        return True  # times, dates, counters: "16:40", "0", "04.03.2026, 15:23 14181"
+    if all(w in DEBRIS_WORDS for w in words):
+        return True
+    return len(words) <= 60 and _COOKIE_BANNER.search(text) is not None
+
+
+def content_paragraphs(text: str) -> list[Paragraph]:
+    """The paragraphs worth indexing, numbered by their place in the file."""
+    texts = split_paragraphs(text)
+    counts = Counter(texts)
+    return [
+        Paragraph(number, paragraph)
+        for number, paragraph in enumerate(texts, start=1)
+        if counts[paragraph] < _REPEATS_FOR_BOILERPLATE and not is_debris(paragraph)
+    ]

@@ -1,0 +1,70 @@
+"""Kazakh typed in the 2021 Latin alphabet, turned into Cyrillic so it can be searched.
+
+    >>> latin_to_cyrillic("Qazaqtelekom")
+    'Қазақтелеком'
+    >>> latin_to_cyrillic("su tasqyny")
+    'су тасқыны'
+
+The table is data (``latin_alphabet.tsv``). Python's ``"I".lower()`` is ``i``, but in
+Kazakh Latin ``I`` is the capital of ``ı`` (І) and ``İ`` of ``i`` (И), so case is
+folded here letter by letter, not with ``str.lower``.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+_UPPER_TO_LOWER = {"I": "ı", "İ": "i"}
+# Letters that exist only in the Kazakh Latin alphabet (not in English).
+KAZAKH_LATIN_LETTERS = frozenset("äğıñŋöşūüÄĞİIÑŊÖŞŪÜ") - {"I"}
+
+
+def _load_table() -> dict[str, str]:
+    table = {}
+    path = Path(__file__).with_name("latin_alphabet.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            latin, cyrillic = line.split("\t")
+            table[unicodedata.normalize("NFC", latin)] = cyrillic
+    return table
+
+
+_TABLE = _load_table()
+_PATTERN = re.compile("|".join(sorted(map(re.escape, _TABLE), key=len, reverse=True)))
+_VOWELS = set("аәеиоөұүыіэюя")
+
+
+def _lower_kazakh(text: str) -> str:
+    return "".join(_UPPER_TO_LOWER.get(c, c.lower()) for c in unicodedata.normalize("NFC", text))
+
+
+@lru_cache(maxsize=50_000)
+def _word_to_cyrillic(word: str) -> str:
+    lowered = _lower_kazakh(word)
+    out = []
+    position = 0
+    for match in _PATTERN.finditer(lowered):
+        if match.start() > position:
+            out.append(lowered[position:match.start()])
+        letter = _TABLE[match.group()]
+        # i after a vowel closes the syllable: "ai" is ай (Май, тай), not аи.
+        if match.group() == "i" and out and out[-1][-1] in _VOWELS:
+            letter = "й"
+        out.append(letter)
+        position = match.end()
+    out.append(lowered[position:])
+    converted = "".join(out)
+    if word[:1].isupper():
+        converted = converted[:1].upper() + converted[1:]
+    return converted
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Transliterate the Latin letters of ``text``; everything else is kept."""
+    return re.sub(r"[^\W\d_]+", lambda m: _word_to_cyrillic(m.group()), text)
+
+
+def looks_kazakh_latin(text: str) -> bool:
+    """True when ``text`` uses letters only the Kazakh Latin alphabet has (ä, ğ, q ...)."""
+    return any(c in KAZAKH_LATIN_LETTERS for c in text) or bool(re.search(r"q", text, re.I))

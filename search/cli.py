@@ -120,6 +120,11 @@ def search_command(query, index_dir, limit, lang, as_json):
             if not as_json:
                 click.echo(f"building the index from {DEFAULT_CORPUS}/ (first use) …", err=True)
             _run_update(index, [DEFAULT_CORPUS], quiet=as_json)
+        elif index.is_stale:
+            if not as_json:
+                click.echo("rebuilding the index: it was built by another version of Izde …",
+                           err=True)
+            _run_update(index, [], quiet=as_json)  # re-reads the files it already held
         hits = index.search(query, limit=limit, lang=lang)
     if as_json:
         click.echo(json.dumps({"query": query, "hits": [h.as_dict() for h in hits]},

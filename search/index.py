@@ -77,6 +77,12 @@ class Index:
     def exists(self) -> bool:
         return (self.path / MANIFEST_NAME).exists()
 
+    @property
+    def is_stale(self) -> bool:
+        """True when the index was built with other analyzers or layout and must be rebuilt."""
+        manifest = Manifest.load(self.path) if self.exists else None
+        return manifest is not None and manifest.schema_version != SCHEMA_VERSION
+
     def _open(self):
         if self._ix is not None:
             return self._ix

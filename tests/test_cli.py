@@ -95,3 +95,14 @@ def test_search_without_seeds_or_index_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("search", "лес")
     assert result.exit_code == 1 and "izde index" in result.stderr
+
+
+def test_search_rebuilds_an_index_built_by_another_version(in_project, monkeypatch):
+    run("index")
+    manifest = in_project / "index" / "izde-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["schema_version"] = -1
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = run("search", "лесные пожары", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["hits"]
+    assert json.loads(run("stats", "--json").stdout)["files"] == 5

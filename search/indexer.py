@@ -21,10 +21,11 @@ from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
 from search.manifest import FileEntry, Manifest
 from search.paragraphs import content_paragraphs
-from search.reading import DEFAULT_MAX_BYTES, decode
+from search.html_text import HTML_SUFFIXES
+from search.reading import DEFAULT_MAX_BYTES, file_text
 from search.schema import text_field
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
 
 Progress = Callable[[int, int, str], None]
 
@@ -186,7 +187,7 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.unchanged += 1
         return
     try:
-        text = decode(data, path)
+        text = file_text(data, path)
     except UnreadableFileError as error:
         _skip(writer, manifest, name, known, report, str(error))
         return

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
-from search.manifest import FileEntry, Manifest
+from search.manifest import FileEntry, Manifest, SkippedFile
 from search.paragraphs import content_paragraphs
 from search.html_text import HTML_SUFFIXES
 from search.reading import DEFAULT_MAX_BYTES, file_text
@@ -152,6 +152,8 @@ def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
         writer.delete_by_term("path", name)
         del manifest.files[name]
         report.removed += 1
+    for name in [n for n in manifest.skipped if n not in found and _under(n, roots)]:
+        del manifest.skipped[name]
     for done, path in enumerate(files, start=1):
         if progress:
             progress(done, len(files), str(path))
@@ -166,20 +168,28 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
     known = manifest.files.get(name)
     try:
         stat = path.stat()
-        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
-            report.unchanged += 1
-            return
-        if stat.st_size == 0:
-            raise UnreadableFileError(f"{path}: skipped, the file is empty")
-        if stat.st_size > max_bytes:
-            raise UnreadableFileError(f"{path}: skipped, {stat.st_size:,} bytes is over the "
-                                      f"{max_bytes:,}-byte limit")
-        data = path.read_bytes()
-    except UnreadableFileError as error:
-        _skip(writer, manifest, name, known, report, str(error))
-        return
     except OSError as error:
         report.skipped.append((name, f"cannot read ({error.strerror or error})"))
+        return
+    if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+        report.unchanged += 1
+        return
+    bad = manifest.skipped.pop(name, None)
+    if bad and bad.by_content and (bad.size, bad.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        _skip(writer, manifest, name, known, report, stat, bad.reason, by_content=True)
+        return  # still the same binary or empty file: no need to read it again
+    if stat.st_size == 0:
+        _skip(writer, manifest, name, known, report, stat, "the file is empty", by_content=True)
+        return
+    if stat.st_size > max_bytes:
+        _skip(writer, manifest, name, known, report, stat,
+              f"{stat.st_size:,} bytes is over the {max_bytes:,}-byte limit")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _skip(writer, manifest, name, None, report, stat,
+              f"cannot read ({error.strerror or error})")
         return
     digest = hashlib.sha256(data).hexdigest()
     if known and known.sha256 == digest:
@@ -189,12 +199,13 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
     try:
         text = file_text(data, path)
     except UnreadableFileError as error:
-        _skip(writer, manifest, name, known, report, str(error))
+        _skip(writer, manifest, name, known, report, stat, str(error).split(": skipped, ")[-1],
+              by_content=True)
         return
     documents = list(documents_for(path, text))
     if not documents:
-        _skip(writer, manifest, name, known, report,
-              f"{path}: skipped, no text paragraphs in it")
+        _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",
+              by_content=True)
         return
     # Always delete first: a rerun after an interrupted update must not duplicate.
     writer.delete_by_term("path", name)
@@ -208,10 +219,12 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.added += 1
 
 
-def _skip(writer, manifest, name, known, report, reason) -> None:
-    # A file that became empty or binary no longer holds what was indexed from it.
-    report.skipped.append((name, reason.split(": ", 1)[-1]))
+def _skip(writer, manifest: Manifest, name: str, known: FileEntry | None, report: UpdateReport,
+          stat: os.stat_result, reason: str, by_content: bool = False) -> None:
+    report.skipped.append((name, reason))
+    manifest.skipped[name] = SkippedFile(stat.st_size, stat.st_mtime_ns, reason, by_content)
     if known:
+        # A file that became empty or binary no longer holds what was indexed from it.
         writer.delete_by_term("path", name)
         del manifest.files[name]
         report.removed += 1

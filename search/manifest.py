@@ -37,11 +37,22 @@ class FileEntry:
 
 
 @dataclass
+class SkippedFile:
+    """A file that could not be indexed, remembered so ``izde check`` does not call it new
+    and, when the reason lies in its content, so an update need not read it again."""
+    size: int
+    mtime_ns: int
+    reason: str
+    by_content: bool  # binary, unknown encoding, no text: holds while the file is unchanged
+
+
+@dataclass
 class Manifest:
     schema_version: int
     files: dict[str, FileEntry]
     generation: int = UNKNOWN_GENERATION  # the Whoosh commit this manifest describes
     roots: list[str] = field(default_factory=list)  # folders and files given to `izde index`
+    skipped: dict[str, SkippedFile] = field(default_factory=dict)
 
     @classmethod
     def load(cls, index_dir: Path, name: str = MANIFEST_NAME) -> "Manifest | None":
@@ -51,9 +62,11 @@ class Manifest:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             files = {name: FileEntry(**entry) for name, entry in raw["files"].items()}
+            skipped = {name: SkippedFile(**entry)
+                       for name, entry in raw.get("skipped", {}).items()}
             return cls(int(raw["schema_version"]), files,
                        int(raw.get("generation", UNKNOWN_GENERATION)),
-                       list(raw.get("roots", [])))
+                       list(raw.get("roots", [])), skipped)
         except (ValueError, KeyError, TypeError) as error:
             raise CorruptIndexError(f"{path} is damaged ({error}); rebuild with "
                                     f"`izde index --rebuild`") from None
@@ -63,6 +76,7 @@ class Manifest:
         temporary = path.with_name(path.name + ".tmp")
         payload = {"schema_version": self.schema_version, "generation": self.generation,
                    "roots": sorted(set(self.roots)),
+                   "skipped": {name: asdict(entry) for name, entry in sorted(self.skipped.items())},
                    "files": {name: asdict(entry) for name, entry in sorted(self.files.items())}}
         with open(temporary, "w", encoding="utf-8") as out:
             json.dump(payload, out, ensure_ascii=False, indent=1)

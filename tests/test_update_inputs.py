@@ -145,3 +145,16 @@ def test_a_file_that_turns_bad_leaves_the_index(corpus, tmp_path):
         report = index.update([corpus])
         assert report.removed == 1 and len(report.skipped) == 1
         assert index.search("пожары") == []
+
+
+def test_a_bad_file_is_reported_each_time_but_read_only_once(corpus, tmp_path, monkeypatch):
+    (corpus / "good.txt").write_text(RUSSIAN, encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 16)
+    with Index(tmp_path / "ix") as index:
+        index.update([corpus])
+        monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"re-read {self}"))
+        report = index.update([corpus])
+        assert report.unchanged == 1 and [Path(p).name for p, _ in report.skipped] == ["binary.txt"]
+        monkeypatch.undo()
+        (corpus / "binary.txt").write_text(KAZAKH, encoding="utf-8")  # fixed by its owner
+        assert index.update([corpus]).added == 1

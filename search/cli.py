@@ -95,6 +95,36 @@ def index_command(paths, index_dir, rebuild, max_mb, wait, as_json):
         click.echo(report.summary())
 
 
+@main.command("check")
+@index_option
+@json_option
+def check_command(index_dir, as_json):
+    """Compare the index with its manifest and the files on disk; exit 1 on drift."""
+    from search import Index
+
+    with Index(index_dir) as index:
+        report = index.check()
+    if as_json:
+        click.echo(json.dumps({"index": index_dir, **report.as_dict()}, ensure_ascii=False,
+                              indent=2))
+    else:
+        if report.unfinished_update:
+            click.echo("unfinished update: its commit landed, its manifest did not")
+        for name in report.PROBLEMS:
+            items = getattr(report, name)
+            if items:
+                click.echo(f"{name.replace('_', ' ')}: {len(items):,}")
+            for item in items:
+                if isinstance(item, str):
+                    click.echo(f"  {_display_path(item)}")
+                else:
+                    click.echo(f"  {_display_path(item.path)}: {item.manifest} paragraphs in the "
+                               f"manifest, {item.index} in the index")
+        click.echo(report.summary())
+    if not report.healthy:
+        sys.exit(1)
+
+
 @main.command("search")
 @click.argument("query")
 @index_option

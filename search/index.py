@@ -22,6 +22,7 @@ from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
+from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, paragraphs_by_path, reconcile,
                             update_index)
 from search.manifest import MANIFEST_NAME, Manifest, recover
@@ -219,6 +220,10 @@ class Index:
         if not self.exists:
             raise CorruptIndexError(f"{self.path} is not an Izde index; refusing to delete it")
         shutil.rmtree(self.path)
+
+    def check(self) -> HealthReport:
+        """How the index, its manifest and the files on disk disagree (see :mod:`search.health`)."""
+        return check_index(self)
 
     # -- reading -------------------------------------------------------------
 

@@ -221,6 +221,11 @@ class Index:
             raise CorruptIndexError(f"{self.path} is not an Izde index; refusing to delete it")
         shutil.rmtree(self.path)
 
+    def indexed_roots(self) -> list[str]:
+        """The folders and files given to earlier updates that still exist (none: no index)."""
+        manifest = Manifest.load(self.path) if self.exists else None
+        return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
+
     def check(self) -> HealthReport:
         """How the index, its manifest and the files on disk disagree (see :mod:`search.health`)."""
         return check_index(self)

@@ -162,12 +162,15 @@ class Index:
                 # Izde, or edited): trust the index and let the update fix the rest.
                 with writer.reader() as reader:
                     report.repaired = reconcile(manifest, paragraphs_by_path(reader))
+            roots = []  # --rebuild starts from scratch: only the paths given now
             if manifest.schema_version != SCHEMA_VERSION:
-                # Analysis changed: every file must be analyzed again.
-                paths = [*paths, *(p for p in manifest.files if Path(p).exists())]
+                # Analysis changed: every file must be analyzed again, wherever it came from.
+                roots = [root for root in manifest.roots if Path(root).exists()]
+                known = roots or [p for p in manifest.files if Path(p).exists()]
+                paths = [*paths, *known]
                 rebuild = True
             if rebuild:
-                manifest = Manifest(SCHEMA_VERSION, {}, roots=manifest.roots)
+                manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
             partial = update_index(writer, manifest, paths, progress=progress,
                                    max_bytes=max_bytes)
             partial.repaired = report.repaired

@@ -42,8 +42,9 @@ class UpdateReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
+        repaired = f", {self.repaired:,} repaired" if self.repaired else ""
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
-                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped "
+                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped{repaired} "
                 f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
 
     def as_dict(self) -> dict:

@@ -163,3 +163,15 @@ def test_rebuild_refuses_a_foreign_folder_and_deletes_nothing(tmp_path, corpus):
         with pytest.raises(CorruptIndexError, match="not an Izde index"):
             Index(foreign).update([corpus], rebuild=rebuild)
     assert sorted(p.name for p in foreign.iterdir()) == ["_MAIN_1.toc", "thesis.txt"]
+
+
+def test_rebuild_forgets_folders_no_longer_given(corpus, tmp_path, index):
+    other = tmp_path / "other"
+    other.mkdir()
+    (corpus / "a.txt").write_text(FOREST, encoding="utf-8")
+    (other / "b.txt").write_text(FLOOD, encoding="utf-8")
+    index.update([corpus, other])
+    report = index.update([corpus], rebuild=True)
+    assert report.added == 1 and index.search("тасқыны") == []
+    assert index.indexed_roots() == [str(corpus.resolve())]
+    assert index.check().healthy

@@ -200,7 +200,8 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
     try:
         text = file_text(data, path)
     except UnreadableFileError as error:
-        _skip(writer, manifest, name, known, report, stat, str(error).split(": skipped, ")[-1],
+        _skip(writer, manifest, name, known, report, stat,
+              str(error).removeprefix(f"{path}: skipped, "),
               by_content=True)
         return
     documents = list(documents_for(path, text))

@@ -97,7 +97,8 @@ def _most_plausible(data: bytes) -> str | None:
 
 _LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі"
                      "abcdefghijklmnopqrstuvwxyz")
-_MID_WORD_CAPITAL = re.compile(r"[^\W\d_][^\W\d_]*?(?<=[a-zа-яёәғқңөұүһі])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]")
+# A capital right after a lowercase letter: "рТСНЩЕ" (KOI8-R read as cp1251).
+_MID_WORD_CAPITAL = re.compile(r"(?<=[a-zа-яёәғқңөұүһі])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]")
 
 
 def _implausibility(text: str) -> int:

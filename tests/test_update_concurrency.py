@@ -25,7 +25,8 @@ def paths_of(hits):
     return {Path(hit.path).name for hit in hits}
 
 
-def test_a_search_during_a_large_update_sees_the_old_or_the_new_state(tmp_path):
+@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
+def test_a_search_during_a_large_update_sees_the_old_or_the_new_state(tmp_path, rebuild):
     corpus = tmp_path / "docs"
     old = write_corpus(corpus, files=10, tag="qzxold")
     index = Index(tmp_path / "ix")
@@ -37,7 +38,7 @@ def test_a_search_during_a_large_update_sees_the_old_or_the_new_state(tmp_path):
     after = (old_names - {p.name for p in old[:5]}) | new_names
 
     failures, seen = [], set()
-    writer = threading.Thread(target=lambda: index.update([corpus]))
+    writer = threading.Thread(target=lambda: index.update([corpus], rebuild=rebuild))
     writer.start()
     reused = Index(tmp_path / "ix")
     while writer.is_alive() or not seen:

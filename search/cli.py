@@ -95,6 +95,78 @@ def index_command(paths, index_dir, rebuild, max_mb, wait, as_json):
         click.echo(report.summary())
 
 
+@main.command("watch")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--debounce", type=float, default=1.0, show_default=True,
+              help="Seconds of quiet before a burst of changes is indexed.")
+@click.option("--max-size", "max_mb", type=float, default=None,
+              help="Skip files larger than this many MB (default 50).")
+@click.option("--wait", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for another process's update before skipping a round.")
+def watch_command(paths, index_dir, debounce, max_mb, wait):
+    """Keep the index current as files under PATHS appear, change or disappear.
+
+    PATHS default to the folders indexed before (or seeds/). Prints one line per
+    round of indexing, `HH:MM:SS +added ~changed -removed`, until Ctrl-C.
+    """
+    import time
+
+    from search import Index
+    from search.reading import DEFAULT_MAX_BYTES
+    from search.watch import Watcher
+
+    def on_batch(batch):
+        for path, reason in batch.new_skips:
+            click.echo(f"izde: warning: {_display_path(path)}: {reason}", err=True)
+        click.echo(f"{time.strftime('%H:%M:%S')} {batch.line()}")
+
+    def on_error(error):
+        click.echo(f"izde: warning: {error}", err=True)
+
+    with Index(index_dir) as index:
+        roots = list(paths) or index.indexed_roots() or [DEFAULT_CORPUS]
+        watcher = Watcher(index, roots, debounce=debounce, wait=wait,
+                          max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+                          on_batch=on_batch, on_error=on_error)
+        shown = ", ".join(map(str, roots))
+        click.echo(f"watching {shown} (index {index_dir}); Ctrl-C to stop", err=True)
+        try:
+            watcher.run()
+        except KeyboardInterrupt:
+            click.echo("stopped watching; every change seen so far is indexed", err=True)
+
+
+@main.command("check")
+@index_option
+@json_option
+def check_command(index_dir, as_json):
+    """Compare the index with its manifest and the files on disk; exit 1 on drift."""
+    from search import Index
+
+    with Index(index_dir) as index:
+        report = index.check()
+    if as_json:
+        click.echo(json.dumps({"index": index_dir, **report.as_dict()}, ensure_ascii=False,
+                              indent=2))
+    else:
+        if report.unfinished_update:
+            click.echo("unfinished update: its commit landed, its manifest did not")
+        for name in report.PROBLEMS:
+            items = getattr(report, name)
+            if items:
+                click.echo(f"{name.replace('_', ' ')}: {len(items):,}")
+            for item in items:
+                if isinstance(item, str):
+                    click.echo(f"  {_display_path(item)}")
+                else:
+                    click.echo(f"  {_display_path(item.path)}: {item.manifest} paragraphs in the "
+                               f"manifest, {item.index} in the index")
+        click.echo(report.summary())
+    if not report.healthy:
+        sys.exit(1)
+
+
 @main.command("search")
 @click.argument("query")
 @index_option

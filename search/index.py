@@ -8,6 +8,7 @@
 """
 
 import shutil
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,16 @@ from typing import Iterable
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
-from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
-from search.indexer import Progress, UpdateReport, update_index
-from search.manifest import MANIFEST_NAME, Manifest
+from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
+from search.health import HealthReport, check_index
+from search.indexer import (Progress, UpdateReport, paragraphs_by_path, reconcile,
+                            update_index)
+from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
 from search.schema import SCHEMA_VERSION, build_schema, text_field
@@ -83,7 +88,7 @@ class Index:
         manifest = Manifest.load(self.path) if self.exists else None
         return manifest is not None and manifest.schema_version != SCHEMA_VERSION
 
-    def _open(self):
+    def _open(self, check_version: bool = True):
         if self._ix is not None:
             return self._ix
         if not self.path.exists():
@@ -93,7 +98,8 @@ class Index:
             if self.path.is_dir() and any(self.path.iterdir()):
                 raise CorruptIndexError(f"{self.path} is not an Izde index (no {MANIFEST_NAME})")
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
-        if manifest.schema_version != SCHEMA_VERSION:
+        # An update may open an index of another version: it rebuilds it.
+        if check_version and manifest.schema_version != SCHEMA_VERSION:
             raise CorruptIndexError(f"the index at {self.path} was built by another version of "
                                     f"Izde; rebuild it with `izde index --rebuild`")
         failure = None
@@ -132,28 +138,76 @@ class Index:
     def update(self, paths: Iterable[str | Path], progress: Progress | None = None,
                rebuild: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
                wait: float = 0.0) -> UpdateReport:
-        """Index new and changed files under ``paths``; drop files deleted from them."""
+        """Index new and changed files under ``paths``; drop files deleted from them.
+
+        Everything happens in one Whoosh commit: searches running meanwhile see
+        the old state until it lands, and a process killed halfway leaves the old
+        state, which the next update completes. ``rebuild`` starts from an empty
+        index in that same single commit, so the old index stays searchable
+        until the new one replaces it. Raises :class:`IndexLockedError` when
+        another process is updating and ``wait`` seconds pass without it finishing.
+        """
         paths = list(paths)
-        if rebuild:
+        self._close_searcher()
+        if rebuild and self.exists and not self._opens():
             self.close()
-            self._remove_index_files()
-        if not self.exists:
+            self._remove_index_files()  # damaged beyond opening: nothing to keep
+        if not self.exists or not whoosh_index.exists_in(str(self.path)):
             self._create()
-        manifest = Manifest.load(self.path)
-        if manifest.schema_version != SCHEMA_VERSION:
-            # Analysis changed: every file must be analyzed again.
-            self.close()
-            known = list(manifest.files)
-            self._remove_index_files()
-            self._create()
-            manifest = Manifest.load(self.path)
-            paths = [*paths, *(p for p in known if Path(p).exists())]
-        ix = self._open()
-        report = update_index(ix, manifest, paths, progress=progress, max_bytes=max_bytes,
-                              timeout=wait)
-        manifest.save(self.path)
-        self._close_searcher()  # the next search opens the new state
+        ix = self._open(check_version=False)
+        writer = self._writer(ix, wait)
+        committed = False
+        try:
+            manifest = recover(self.path, writer.generation - 1)
+            report = UpdateReport()
+            if manifest is None:
+                raise CorruptIndexError(f"{self.path} lost its {MANIFEST_NAME}; rebuild it with "
+                                        f"`izde index --rebuild`")
+            if manifest.generation != writer.generation - 1 and not rebuild:
+                # The manifest does not describe this commit (written by an older
+                # Izde, or edited): trust the index and let the update fix the rest.
+                with writer.reader() as reader:
+                    report.repaired = reconcile(manifest, paragraphs_by_path(reader))
+            roots = []  # --rebuild starts from scratch: only the paths given now
+            if manifest.schema_version != SCHEMA_VERSION:
+                # Analysis changed: every file must be analyzed again, wherever it came from.
+                roots = [root for root in manifest.roots if Path(root).exists()]
+                known = roots or [p for p in manifest.files if Path(p).exists()]
+                paths = [*paths, *known]
+                rebuild = True
+            if rebuild:
+                manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
+            partial = update_index(writer, manifest, paths, progress=progress,
+                                   max_bytes=max_bytes)
+            partial.repaired = report.repaired
+            report = partial
+            started = time.perf_counter()
+            manifest.save_pending(self.path, writer.generation)
+            # CLEAR drops every old segment in this same commit: a rebuild is atomic.
+            writer.commit(mergetype=CLEAR if rebuild else None)
+            committed = True
+            report.seconds += time.perf_counter() - started
+        finally:
+            if not committed:
+                if not writer.is_closed:
+                    writer.cancel()
+                Manifest.discard_pending(self.path)
+        Manifest.promote_pending(self.path)
         return report
+
+    def _writer(self, ix, wait: float):
+        try:
+            return ix.writer(timeout=wait)
+        except LockError:
+            raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
+                                   f"try again when it finishes, or pass --wait SECONDS") from None
+
+    def _opens(self) -> bool:
+        try:
+            self._open(check_version=False)
+        except CorruptIndexError:
+            return False
+        return True
 
     def _create(self) -> None:
         if self.path.exists() and not self.path.is_dir():
@@ -162,8 +216,11 @@ class Index:
             raise CorruptIndexError(f"{self.path} is not empty and is not an Izde index; "
                                     f"choose another --index folder")
         self.path.mkdir(parents=True, exist_ok=True)
+        # The manifest first: a folder holding it is ours, so a process killed
+        # before the Whoosh files exist leaves a folder the next update finishes.
+        if not self.exists:
+            Manifest(SCHEMA_VERSION, {}, generation=0).save(self.path)
         whoosh_index.create_in(str(self.path), self._schema).close()
-        Manifest(SCHEMA_VERSION, {}).save(self.path)
 
     def _remove_index_files(self) -> None:
         # Only what Izde wrote: never a folder that is not an Izde index.
@@ -172,6 +229,15 @@ class Index:
         if not self.exists:
             raise CorruptIndexError(f"{self.path} is not an Izde index; refusing to delete it")
         shutil.rmtree(self.path)
+
+    def indexed_roots(self) -> list[str]:
+        """The folders and files given to earlier updates that still exist (none: no index)."""
+        manifest = Manifest.load(self.path) if self.exists else None
+        return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
+
+    def check(self) -> HealthReport:
+        """How the index, its manifest and the files on disk disagree (see :mod:`search.health`)."""
+        return check_index(self)
 
     # -- reading -------------------------------------------------------------
 

@@ -2,29 +2,30 @@
 
 A file is re-read only when its size or modification time changed, and
 reindexed only when its content hash changed. Every change goes into one Whoosh
-commit; the manifest is written after it. A commit is atomic, so an interrupted
-update leaves the previous state searchable, and because a file's old
-paragraphs are always deleted before its new ones are added, rerunning after
-an interruption never duplicates anything.
+commit, and the manifest describing it is bound to that commit (see
+:mod:`search.manifest`). A commit is atomic, so an interrupted update leaves the
+previous state searchable, and because a file's old paragraphs are always
+deleted before its new ones are added, rerunning after an interruption never
+duplicates anything. A renamed file is a removed file plus an added one.
 """
 
 import hashlib
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh.index import LockError
-
 from analyzers import detect_language
-from search.errors import IndexLockedError, PathNotFoundError, UnreadableFileError
-from search.manifest import FileEntry, Manifest
+from search.errors import PathNotFoundError, UnreadableFileError
+from search.manifest import FileEntry, Manifest, SkippedFile
 from search.paragraphs import content_paragraphs
-from search.reading import DEFAULT_MAX_BYTES, decode
+from search.html_text import HTML_SUFFIXES
+from search.reading import DEFAULT_MAX_BYTES, file_text
 from search.schema import text_field
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,18 +38,20 @@ class UpdateReport:
     unchanged: int = 0
     paragraphs_added: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
 
     def summary(self) -> str:
+        repaired = f", {self.repaired:,} repaired" if self.repaired else ""
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
-                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped "
+                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped{repaired} "
                 f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
 
     def as_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed,
                 "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-                "seconds": round(self.seconds, 3)}
+                "repaired": self.repaired, "seconds": round(self.seconds, 3)}
 
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
@@ -102,35 +105,60 @@ def documents_for(path: Path, text: str):
         }
 
 
-def update_index(ix, manifest: Manifest, paths: Iterable[str | Path],
-                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 timeout: float = 0.0) -> UpdateReport:
-    """Index new and changed files under ``paths`` and drop deleted ones; updates ``manifest``."""
+def paragraphs_by_path(reader) -> Counter:
+    """How many paragraphs the index holds for each path (deleted documents excluded)."""
+    return Counter(fields["path"] for fields in reader.all_stored_fields())
+
+
+def reconcile(manifest: Manifest, indexed: Counter) -> int:
+    """Make ``manifest`` agree with what the index holds; returns how many entries changed.
+
+    A file the index holds but the manifest does not know (or knows with another
+    paragraph count) is marked stale: the next update re-reads it and, deleting
+    before adding, replaces its paragraphs instead of duplicating them; if it is
+    gone from disk, the update removes it.
+    """
+    repaired = 0
+    for name, count in indexed.items():
+        entry = manifest.files.get(name)
+        if entry is None:
+            entry = manifest.files[name] = FileEntry(0, 0, "", count)
+            entry.mark_stale()
+            repaired += 1
+        elif entry.paragraphs != count:
+            entry.mark_stale()
+            repaired += 1
+    for name, entry in manifest.files.items():
+        if name not in indexed:
+            entry.mark_stale()  # in the manifest, not in the index: index it again
+            repaired += 1
+    return repaired
+
+
+def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
+                 progress: Progress | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateReport:
+    """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
+
+    Updates ``manifest`` to match; the caller commits the writer and saves the manifest.
+    """
     started = time.perf_counter()
     report = UpdateReport()
     files, roots, problems = discover_files(paths)
     report.skipped.extend(problems)
+    manifest.roots = sorted({*manifest.roots, *map(str, roots)})
     found = {str(path) for path in files}
     gone = [name for name in manifest.files if name not in found and _under(name, roots)]
-
-    try:
-        writer = ix.writer(timeout=timeout)
-    except LockError:
-        raise IndexLockedError(f"{ix.storage.folder}: the index is being updated by another "
-                               f"process; try again when it finishes") from None
-    try:
-        for name in gone:
-            writer.delete_by_term("path", name)
-            del manifest.files[name]
-            report.removed += 1
-        for done, path in enumerate(files, start=1):
-            if progress:
-                progress(done, len(files), str(path))
-            _index_file(writer, manifest, path, report, max_bytes)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    for name in gone:
+        writer.delete_by_term("path", name)
+        del manifest.files[name]
+        report.removed += 1
+    for name in [n for n in manifest.skipped if n not in found and _under(n, roots)]:
+        del manifest.skipped[name]
+    for done, path in enumerate(files, start=1):
+        if progress:
+            progress(done, len(files), str(path))
+        _index_file(writer, manifest, path, report, max_bytes)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -141,20 +169,28 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
     known = manifest.files.get(name)
     try:
         stat = path.stat()
-        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
-            report.unchanged += 1
-            return
-        if stat.st_size == 0:
-            raise UnreadableFileError(f"{path}: skipped, the file is empty")
-        if stat.st_size > max_bytes:
-            raise UnreadableFileError(f"{path}: skipped, {stat.st_size:,} bytes is over the "
-                                      f"{max_bytes:,}-byte limit")
-        data = path.read_bytes()
-    except UnreadableFileError as error:
-        _skip(writer, manifest, name, known, report, str(error))
-        return
     except OSError as error:
         report.skipped.append((name, f"cannot read ({error.strerror or error})"))
+        return
+    if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+        report.unchanged += 1
+        return
+    bad = manifest.skipped.pop(name, None)
+    if bad and bad.by_content and (bad.size, bad.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        _skip(writer, manifest, name, known, report, stat, bad.reason, by_content=True)
+        return  # still the same binary or empty file: no need to read it again
+    if stat.st_size == 0:
+        _skip(writer, manifest, name, known, report, stat, "the file is empty", by_content=True)
+        return
+    if stat.st_size > max_bytes:
+        _skip(writer, manifest, name, known, report, stat,
+              f"{stat.st_size:,} bytes is over the {max_bytes:,}-byte limit")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _skip(writer, manifest, name, None, report, stat,
+              f"cannot read ({error.strerror or error})")
         return
     digest = hashlib.sha256(data).hexdigest()
     if known and known.sha256 == digest:
@@ -162,14 +198,16 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.unchanged += 1
         return
     try:
-        text = decode(data, path)
+        text = file_text(data, path)
     except UnreadableFileError as error:
-        _skip(writer, manifest, name, known, report, str(error))
+        _skip(writer, manifest, name, known, report, stat,
+              str(error).removeprefix(f"{path}: skipped, "),
+              by_content=True)
         return
     documents = list(documents_for(path, text))
     if not documents:
-        _skip(writer, manifest, name, known, report,
-              f"{path}: skipped, no text paragraphs in it")
+        _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",
+              by_content=True)
         return
     # Always delete first: a rerun after an interrupted update must not duplicate.
     writer.delete_by_term("path", name)
@@ -183,10 +221,12 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.added += 1
 
 
-def _skip(writer, manifest, name, known, report, reason) -> None:
-    # A file that became empty or binary no longer holds what was indexed from it.
-    report.skipped.append((name, reason.split(": ", 1)[-1]))
+def _skip(writer, manifest: Manifest, name: str, known: FileEntry | None, report: UpdateReport,
+          stat: os.stat_result, reason: str, by_content: bool = False) -> None:
+    report.skipped.append((name, reason))
+    manifest.skipped[name] = SkippedFile(stat.st_size, stat.st_mtime_ns, reason, by_content)
     if known:
+        # A file that became empty or binary no longer holds what was indexed from it.
         writer.delete_by_term("path", name)
         del manifest.files[name]
         report.removed += 1

@@ -1,17 +1,27 @@
 """The manifest: which files the index holds, so reindexing touches only what changed.
 
-Stored as JSON inside the index directory and replaced atomically (write to a
-temporary file, then rename), after the index commit it describes.
+Stored as JSON inside the index directory and bound to the Whoosh commit it
+describes by that commit's generation number. A writer saves the next manifest
+as ``izde-manifest.pending.json`` *before* committing and renames it into place
+after; a process killed between the two leaves a pending manifest whose
+generation either matches the index (the commit happened: promote it) or does
+not (the commit never happened: drop it). :func:`recover` makes that decision,
+and only a process holding the index's write lock may call it.
 """
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from search.errors import CorruptIndexError
 
 MANIFEST_NAME = "izde-manifest.json"
+PENDING_NAME = "izde-manifest.pending.json"
+
+# A generation no Whoosh commit has: the manifest predates generation tracking,
+# so it must be checked against the index before it is trusted.
+UNKNOWN_GENERATION = -1
 
 
 @dataclass
@@ -21,32 +31,84 @@ class FileEntry:
     sha256: str
     paragraphs: int
 
+    def mark_stale(self) -> None:
+        """Force the next update to re-read and reindex this file (no stat matches -1)."""
+        self.size, self.mtime_ns, self.sha256 = -1, -1, ""
+
+
+@dataclass
+class SkippedFile:
+    """A file that could not be indexed, remembered so ``izde check`` does not call it new
+    and, when the reason lies in its content, so an update need not read it again."""
+    size: int
+    mtime_ns: int
+    reason: str
+    by_content: bool  # binary, unknown encoding, no text: holds while the file is unchanged
+
 
 @dataclass
 class Manifest:
     schema_version: int
     files: dict[str, FileEntry]
+    generation: int = UNKNOWN_GENERATION  # the Whoosh commit this manifest describes
+    roots: list[str] = field(default_factory=list)  # folders and files given to `izde index`
+    skipped: dict[str, SkippedFile] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, index_dir: Path) -> "Manifest | None":
-        path = index_dir / MANIFEST_NAME
+    def load(cls, index_dir: Path, name: str = MANIFEST_NAME) -> "Manifest | None":
+        path = index_dir / name
         if not path.exists():
             return None
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             files = {name: FileEntry(**entry) for name, entry in raw["files"].items()}
-            return cls(int(raw["schema_version"]), files)
+            skipped = {name: SkippedFile(**entry)
+                       for name, entry in raw.get("skipped", {}).items()}
+            return cls(int(raw["schema_version"]), files,
+                       int(raw.get("generation", UNKNOWN_GENERATION)),
+                       list(raw.get("roots", [])), skipped)
         except (ValueError, KeyError, TypeError) as error:
             raise CorruptIndexError(f"{path} is damaged ({error}); rebuild with "
                                     f"`izde index --rebuild`") from None
 
-    def save(self, index_dir: Path) -> None:
-        path = index_dir / MANIFEST_NAME
-        temporary = path.with_suffix(".tmp")
-        payload = {"schema_version": self.schema_version,
+    def save(self, index_dir: Path, name: str = MANIFEST_NAME) -> None:
+        path = index_dir / name
+        temporary = path.with_name(path.name + ".tmp")
+        payload = {"schema_version": self.schema_version, "generation": self.generation,
+                   "roots": sorted(set(self.roots)),
+                   "skipped": {name: asdict(entry) for name, entry in sorted(self.skipped.items())},
                    "files": {name: asdict(entry) for name, entry in sorted(self.files.items())}}
         with open(temporary, "w", encoding="utf-8") as out:
             json.dump(payload, out, ensure_ascii=False, indent=1)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
+
+    def save_pending(self, index_dir: Path, generation: int) -> None:
+        """Write the manifest of the commit about to happen (see :func:`promote_pending`)."""
+        self.generation = generation
+        self.save(index_dir, PENDING_NAME)
+
+    @staticmethod
+    def promote_pending(index_dir: Path) -> None:
+        """The commit happened: the pending manifest becomes the manifest."""
+        os.replace(index_dir / PENDING_NAME, index_dir / MANIFEST_NAME)
+
+    @staticmethod
+    def discard_pending(index_dir: Path) -> None:
+        (index_dir / PENDING_NAME).unlink(missing_ok=True)
+
+
+def recover(index_dir: Path, generation: int) -> Manifest | None:
+    """The manifest of the index's current commit ``generation``, finishing a killed update.
+
+    Call only while holding the write lock: another writer's pending manifest
+    is not debris.
+    """
+    pending = Manifest.load(index_dir, PENDING_NAME)
+    if pending is not None:
+        if pending.generation == generation:
+            Manifest.promote_pending(index_dir)  # killed after the commit, before the rename
+        else:
+            Manifest.discard_pending(index_dir)  # killed before the commit: nothing happened
+    return Manifest.load(index_dir)

@@ -1,0 +1,108 @@
+"""Parsing a Kazakh word form into stem + inflectional suffixes, by the table in suffixes.py.
+
+:func:`analyses` lists every way the suffix grammar can split a word, right to left,
+checking slot order, vowel harmony and suffix-initial consonant assimilation; it knows
+nothing of which stems exist. The stemmer (stemmer.py) chooses among the analyses with
+the lexicon. Both the stemmer and the lexicon builder use this module, so the lexicon
+is always built by the same grammar that reads it.
+
+    >>> sorted(a.stem for a in analyses("ормандарды"))
+    ['орман', 'ормандар', 'ормандарды']
+"""
+
+from dataclasses import dataclass
+
+from analyzers.kk.suffixes import FAMILIES, NOUN, SOUND_CLASSES, VERB
+
+BACK_VOWELS = frozenset("аоұы")
+FRONT_VOWELS = frozenset("әөүіе")
+# Letters that do not decide harmony: и, у, э, ю, я, ё occur in Russian loans
+# (министр, компания) whose suffixes may be either back or front.
+VOWEL_LETTERS = frozenset(SOUND_CLASSES["vowel"])
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A stem, the kind of stem the suffixes need (noun or verb) and the suffix chain."""
+    stem: str
+    kind: str
+    chain: tuple  # family names, left to right
+
+
+def _harmony(text: str) -> str:
+    """'back', 'front' or '' (undecided) from the last vowel of ``text``.
+
+    Native words are harmonic; a word mixing back and front vowels is a loan or a
+    Russian name (Бозымбаев+тың, процес+і), whose suffixes follow no single rule.
+    """
+    last = ""
+    for letter in reversed(text):
+        if letter in BACK_VOWELS:
+            last = last or "back"
+            if last != "back":
+                return ""
+        elif letter in FRONT_VOWELS:
+            last = last or "front"
+            if last != "front":
+                return ""
+        elif letter in VOWEL_LETTERS and not last:
+            return ""
+    return last
+
+
+def _compile():
+    """Family name -> (allomorph, letters allowed before it, harmony of the allomorph)."""
+    compiled = {}
+    for family in FAMILIES:
+        rows = []
+        for form, classes in family.allomorphs:
+            letters = "".join(SOUND_CLASSES[c] for c in classes.split())
+            rows.append((form, frozenset(letters) if letters else None, _harmony(form)))
+        compiled[family.name] = (tuple(rows), frozenset(family.after))
+    return compiled
+
+
+_TABLE = _compile()
+_EVERYTHING = frozenset(_TABLE) | {NOUN, VERB}
+# A stem needs a vowel and at least two letters: су, ел, ас, ал, де.
+MIN_STEM = 2
+
+
+def analyses(word: str) -> list[Analysis]:
+    """Every split of ``word`` allowed by the suffix grammar (the bare word included)."""
+    found = []
+    _split(word, len(word), _EVERYTHING, (), found)
+    return found
+
+
+def _split(word, end, allowed, chain, found):
+    stem = word[:end]
+    if NOUN in allowed:
+        found.append(Analysis(stem, NOUN, chain))
+    if VERB in allowed:
+        found.append(Analysis(stem, VERB, chain))
+    for name in allowed:
+        entry = _TABLE.get(name)
+        if entry is None:
+            continue
+        rows, after = entry
+        for form, letters, harmony in rows:
+            if not stem.endswith(form):
+                continue
+            rest_end = end - len(form)
+            if rest_end < MIN_STEM:
+                continue
+            rest = word[:rest_end]
+            if letters is not None and rest[-1] not in letters:
+                continue
+            if harmony:
+                rest_harmony = _harmony(rest)
+                if rest_harmony and rest_harmony != harmony:
+                    continue
+            if not any(c in VOWEL_LETTERS for c in rest):
+                continue
+            # A lone consonant suffix must leave a real syllable: бас is not ба+с,
+            # жыл is not жы+л. Vowel-final verbs (де+п, де+й+ді) are the exception.
+            if len(form) == 1 and rest_end < 3 and form not in "пй" and form not in VOWEL_LETTERS:
+                continue
+            _split(word, rest_end, after, (name,) + chain, found)

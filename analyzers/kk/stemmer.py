@@ -1,0 +1,131 @@
+"""The Kazakh stemmer: the suffix grammar proposes splits, the lexicon chooses one.
+
+    >>> stem_kazakh("ормандарымызда")
+    'орман'
+    >>> stem_kazakh("пайдаланушыларға")      # derivation stays: not пайда
+    'пайдаланушы'
+
+How a split is chosen. :func:`analyses` lists every reading of the word as stem +
+suffixes that respects slot order, vowel harmony and consonant assimilation
+(ормандарды: орман+дар+ды, ормандар+ды, ...). The lexicon (stem_counts.tsv, built
+from Kazakh running text) says for each candidate stem how many distinct corpus
+forms read as that stem plus suffixes. Starting from the longest attested reading,
+a shorter stem replaces it only when it brings enough forms of its own: орман is
+seen in many forms besides ормандар+..., so it wins; ке (from кел+ді) is seen only
+through кел, so кел stays. Stems the lexicon has never seen (names, new loans) lose
+only noun inflection, and keep at least :data:`MIN_UNKNOWN_STEM` letters.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.cache import word_cache
+from analyzers.kk.morphology import BACK_VOWELS, VOWEL_LETTERS, analyses
+from analyzers.kk.suffixes import NOUN, VERB
+
+_HERE = Path(__file__).parent
+
+# A shorter stem must bring at least this share of new forms over the current one.
+NEW_FORMS_SHARE = 0.5
+# Unknown words (not in the lexicon): shortest stem that noun inflection may leave.
+MIN_UNKNOWN_STEM = 4
+# Voiced stem-final consonants that are voiceless in the dictionary form: a vowel
+# suffix voices п→б (кітабы), к→г (жүрегі), қ→ғ (аяғы).
+DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
+# Noun-only families an unknown stem may lose (verbal readings need lexicon evidence).
+_NOUN_FAMILIES = frozenset({
+    "plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3", "genitive",
+    "accusative", "dative", "locative", "ablative", "instrumental", "case_after_poss3",
+    "dative_after_poss12", "relativizer", "similative",
+})
+
+
+@lru_cache(maxsize=1)
+def stem_lexicon() -> dict:
+    """(stem, kind) -> number of distinct corpus forms, loaded on first use."""
+    counts = {}
+    with open(_HERE / "stem_counts.tsv", encoding="utf-8") as rows:
+        for row in rows:
+            if row.startswith("#"):
+                continue
+            stem, kind, n = row.rstrip("\n").split("\t")
+            counts[stem, kind] = int(n)
+    return counts
+
+
+@lru_cache(maxsize=1)
+def irregular_forms() -> dict:
+    """Closed-class forms no suffix rule reaches: pronoun stems (маған→мен) and the copula."""
+    table = {}
+    with open(_HERE / "irregular.tsv", encoding="utf-8") as rows:
+        for row in rows:
+            row = row.split("#", 1)[0].strip()
+            if row:
+                form, stem = row.split()
+                table[form] = stem
+    return table
+
+
+def _harmonic_vowel(stem: str) -> str:
+    for letter in reversed(stem):
+        if letter in VOWEL_LETTERS:
+            return "ы" if letter in BACK_VOWELS else "і"
+    return "ы"
+
+
+def _dictionary_forms(stem: str, kind: str, first_family: str, next_letter: str):
+    """Spellings the stem may have outside this word form (stem-final alternations)."""
+    if next_letter in VOWEL_LETTERS:
+        if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
+            yield stem[:-1] + DEVOICE[stem[-1]]
+        if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
+            # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
+            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1]
+    if kind == VERB and first_family in ("verbal_noun", "converb_p") \
+            and stem[-1] not in VOWEL_LETTERS:
+        # verbs in -ы/-і lose it before -у and take -п: оқу, оқып ← оқы
+        yield stem + _harmonic_vowel(stem)
+
+
+@word_cache(maxsize=200_000)
+def stem_kazakh(word: str) -> str:
+    """The stem of a lowercased, normalized Kazakh word form (never empty)."""
+    irregular = irregular_forms().get(word)
+    if irregular:
+        return irregular
+    if len(word) < 3 or not word.isalpha():
+        return word
+    lexicon = stem_lexicon()
+    readings = []
+    for analysis in analyses(word):
+        stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
+        first = chain[0] if chain else ""
+        next_letter = word[len(stem)] if chain else ""
+        seen = lexicon.get((stem, kind), 0)
+        spelled = stem
+        for other in _dictionary_forms(stem, kind, first, next_letter):
+            other_seen = lexicon.get((other, kind), 0)
+            if other_seen:
+                seen += other_seen
+                spelled = other
+        readings.append((len(stem), seen, spelled, analysis))
+    readings.sort(key=lambda r: (-r[0], -r[1]))
+    chosen, chosen_seen = None, 0
+    for _, seen, spelled, _ in readings:
+        if not seen:
+            continue
+        if chosen is None or seen - chosen_seen >= max(1, NEW_FORMS_SHARE * chosen_seen):
+            chosen, chosen_seen = spelled, seen
+    if chosen is not None:
+        return chosen
+    return _stem_unknown(word, readings)
+
+
+def _stem_unknown(word, readings) -> str:
+    """A word the lexicon has never seen: strip noun inflection only (Бозымбаевтың)."""
+    best = word
+    for length, _, spelled, analysis in readings:
+        if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
+                and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
+            best = spelled
+    return best

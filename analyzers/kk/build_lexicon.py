@@ -14,7 +14,7 @@ treebank lemmas are used, so the dev and held-out treebanks stay unseen.
 import gzip
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from analyzers.kk.fold import fold_lookalikes
@@ -41,22 +41,32 @@ def corpus_forms(path) -> Counter:
     return forms
 
 
-def stem_counts(forms) -> Counter:
-    counts = Counter()
+def stem_counts(forms) -> dict:
+    """(stem, kind) -> {first suffix family ("" for the bare stem): set of forms}."""
+    seen = defaultdict(lambda: defaultdict(set))
     for form in forms:
-        for stem, kind in {(a.stem, a.kind) for a in analyses(form)}:
-            counts[stem, kind] += 1
-    return counts
+        for analysis in analyses(form):
+            first = analysis.chain[0] if analysis.chain else ""
+            seen[analysis.stem, analysis.kind][first].add(form)
+    return seen
 
 
 def main(corpus: str) -> None:
-    counts = stem_counts(corpus_forms(corpus))
-    rows = sorted((stem, kind, n) for (stem, kind), n in counts.items() if n >= MIN_FORMS)
+    seen = stem_counts(corpus_forms(corpus))
+    rows = []
+    for (stem, kind), by_family in seen.items():
+        total = len(set().union(*by_family.values()))
+        if total >= MIN_FORMS:
+            families = " ".join(f"{name or '-'}={len(forms)}"
+                                for name, forms in sorted(by_family.items()))
+            rows.append((stem, kind, total, families))
+    rows.sort()
     with open(LEXICON, "w", encoding="utf-8") as out:
-        out.write("# stem\tkind\tdistinct corpus forms read as this stem + suffixes\n")
+        out.write("# stem\tkind\tdistinct corpus forms read as stem + suffixes\t"
+                  "forms by first suffix family (- = the bare stem)\n")
         out.write(f"# built by analyzers/kk/build_lexicon.py from {Path(corpus).name}\n")
-        for stem, kind, n in rows:
-            out.write(f"{stem}\t{kind}\t{n}\n")
+        for stem, kind, total, families in rows:
+            out.write(f"{stem}\t{kind}\t{total}\t{families}\n")
     print(f"{LEXICON}: {len(rows):,} stems", file=sys.stderr)
 
 

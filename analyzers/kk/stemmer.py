@@ -42,15 +42,22 @@ _NOUN_FAMILIES = frozenset({
 
 @lru_cache(maxsize=1)
 def stem_lexicon() -> dict:
-    """(stem, kind) -> number of distinct corpus forms, loaded on first use."""
-    counts = {}
+    """(stem, kind) -> (distinct corpus forms, {first suffix family: forms}), loaded on first use."""
+    lexicon = {}
     with open(_HERE / "stem_counts.tsv", encoding="utf-8") as rows:
         for row in rows:
             if row.startswith("#"):
                 continue
-            stem, kind, n = row.rstrip("\n").split("\t")
-            counts[stem, kind] = int(n)
-    return counts
+            stem, kind, total, families = row.rstrip("\n").split("\t")
+            by_family = {}
+            for item in families.split():
+                name, n = item.split("=")
+                by_family["" if name == "-" else name] = int(n)
+            lexicon[stem, kind] = (int(total), by_family)
+    return lexicon
+
+
+_UNSEEN = (0, {})
 
 
 @lru_cache(maxsize=1)
@@ -74,17 +81,19 @@ def _harmonic_vowel(stem: str) -> str:
 
 
 def _dictionary_forms(stem: str, kind: str, first_family: str, next_letter: str):
-    """Spellings the stem may have outside this word form (stem-final alternations)."""
+    """Spellings the stem may have outside this word form, and whether they are the
+    only possible dictionary spelling (True) or merely an alternative (False)."""
     if next_letter in VOWEL_LETTERS:
         if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
-            yield stem[:-1] + DEVOICE[stem[-1]]
+            yield stem[:-1] + DEVOICE[stem[-1]], True
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
-            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1]
+            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], True
     if kind == VERB and first_family in ("verbal_noun", "converb_p") \
             and stem[-1] not in VOWEL_LETTERS:
-        # verbs in -ы/-і lose it before -у and take -п: оқу, оқып ← оқы
-        yield stem + _harmonic_vowel(stem)
+        # verbs in -ы/-і lose it before -у and read -ып as -п: оқу, оқып ← оқы;
+        # but болып is бол+ып, so the longer stem must be the better attested.
+        yield stem + _harmonic_vowel(stem), False
 
 
 @word_cache(maxsize=200_000)
@@ -101,20 +110,25 @@ def stem_kazakh(word: str) -> str:
         stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
         first = chain[0] if chain else ""
         next_letter = word[len(stem)] if chain else ""
-        seen = lexicon.get((stem, kind), 0)
+        seen, by_family = lexicon.get((stem, kind), _UNSEEN)
+        # Forms that reach this stem by another first suffix than this reading's:
+        # evidence of its own (ке+л+ді is read only through кел, so ке has none).
+        own = seen - by_family.get(first, 0) if chain else seen
         spelled = stem
-        for other in _dictionary_forms(stem, kind, first, next_letter):
-            other_seen = lexicon.get((other, kind), 0)
-            if other_seen:
+        for other, only_spelling in _dictionary_forms(stem, kind, first, next_letter):
+            other_seen = lexicon.get((other, kind), _UNSEEN)[0]
+            if other_seen and (only_spelling or other_seen > seen):
                 seen += other_seen
+                own += other_seen
                 spelled = other
-        readings.append((len(stem), seen, spelled, analysis))
+        readings.append((len(stem), seen, own, spelled, analysis))
     readings.sort(key=lambda r: (-r[0], -r[1]))
     chosen, chosen_seen = None, 0
-    for _, seen, spelled, _ in readings:
+    for _, seen, own, spelled, _ in readings:
         if not seen:
             continue
-        if chosen is None or seen - chosen_seen >= max(1, NEW_FORMS_SHARE * chosen_seen):
+        # A shorter stem wins only with enough forms of its own, beyond the current one.
+        if chosen is None or min(own, seen - chosen_seen) >= max(1, NEW_FORMS_SHARE * chosen_seen):
             chosen, chosen_seen = spelled, seen
     if chosen is not None:
         return chosen
@@ -124,7 +138,7 @@ def stem_kazakh(word: str) -> str:
 def _stem_unknown(word, readings) -> str:
     """A word the lexicon has never seen: strip noun inflection only (Бозымбаевтың)."""
     best = word
-    for length, _, spelled, analysis in readings:
+    for length, _, _, spelled, analysis in readings:
         if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
                 and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
             best = spelled

@@ -57,7 +57,8 @@ def _compile():
         rows = []
         for form, classes in family.allomorphs:
             letters = "".join(SOUND_CLASSES[c] for c in classes.split())
-            rows.append((form, frozenset(letters) if letters else None, _harmony(form)))
+            harmony = _harmony(form) if family.harmonic else ""
+            rows.append((form, frozenset(letters) if letters else None, harmony))
         compiled[family.name] = (tuple(rows), frozenset(family.after))
     return compiled
 

@@ -40,6 +40,10 @@ _NOUN_FAMILIES = frozenset({
 })
 
 
+# Verb suffixes whose initial ы/і may belong to the stem (see "open_vowel" in suffixes.py).
+_HIGH_VOWEL_ABSORBED = frozenset({"verbal_noun", "converb_p", "voice", "aorist"})
+
+
 @lru_cache(maxsize=1)
 def stem_lexicon() -> dict:
     """(stem, kind) -> (distinct corpus forms, {first suffix family: forms}), loaded on first use."""
@@ -89,10 +93,9 @@ def _dictionary_forms(stem: str, kind: str, first_family: str, next_letter: str)
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
             yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], True
-    if kind == VERB and first_family in ("verbal_noun", "converb_p") \
-            and stem[-1] not in VOWEL_LETTERS:
-        # verbs in -ы/-і lose it before -у and read -ып as -п: оқу, оқып ← оқы;
-        # but болып is бол+ып, so the longer stem must be the better attested.
+    if kind == VERB and first_family in _HIGH_VOWEL_ABSORBED and stem[-1] not in VOWEL_LETTERS:
+        # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
+        # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
         yield stem + _harmonic_vowel(stem), False
 
 

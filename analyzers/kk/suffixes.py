@@ -26,6 +26,11 @@ from dataclasses import dataclass
 # ---------------------------------------------------------------------------
 SOUND_CLASSES = {
     "vowel": "аәеиоөұүыіэюяё",
+    # Vowels other than ы/і: a verb suffix that is a bare consonant after a vowel
+    # (-п, -л, -н, -с, -р) is read as -ып, -ыл ... after the consonant instead, since
+    # ы/і + consonant is the same spelling: оқып is оқы+п, but атып is ат+ып.
+    # The stemmer restores the ы/і when the lexicon prefers it (оқы).
+    "open_vowel": "аәеиоөұүэюяё",
     # р, й, у behave as sonorants: -лар after them (таулар, үйлер), -дың in the genitive.
     "glide": "рйуи",
     "l": "л",
@@ -49,17 +54,19 @@ class Family:
     ``allomorphs``: (surface form, sound classes allowed before it, space-separated).
     ``after``: names of families allowed immediately to the left; "noun" and "verb"
     mean the stem itself (attested in the lexicon as a noun or as a verb stem).
+    ``harmonic``: False for the few suffixes with one vowel for every word (-мен).
     """
     name: str
     allomorphs: tuple
     after: tuple
+    harmonic: bool = True
 
 
 NOUN = "noun"
 VERB = "verb"
 
 # Where the noun slots may start: a noun stem, or a verb form that behaves as a noun.
-NOMINAL = (NOUN, "participle", "imperfective", "verbal_noun", "aorist")
+NOMINAL = (NOUN, "participle", "imperfective", "verbal_noun")
 
 FAMILIES = (
     # ----------------------------------------------------------------- noun slots
@@ -122,7 +129,8 @@ FAMILIES = (
         # the long form -менен is bookish but common.
         ("мен", "vowel glide l nasal"), ("бен", "zh"), ("пен", "voiceless"),
         ("менен", "vowel glide l nasal"), ("бенен", "zh"), ("пенен", "voiceless"),
-    ), after=NOMINAL + ("plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3")),
+    ), after=NOMINAL + ("plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3"),
+        harmonic=False),                                  # жылмен, халықпен: no back form
 
     # After the 3rd-person possessive the cases take an n: жылын, басына, ішінде, басынан.
     Family("case_after_poss3", (
@@ -161,10 +169,10 @@ FAMILIES = (
     # listed as separate verbs in dictionaries and the gold keeps most of them.
     Family("voice", (
         ("ыл", "glide nasal zh voiceless"), ("іл", "glide nasal zh voiceless"),
-        ("л", "vowel"),
-        ("ын", "l"), ("ін", "l"), ("н", "vowel"),        # -ын after л: алын, бөлін
+        ("л", "open_vowel"),
+        ("ын", "l"), ("ін", "l"), ("н", "open_vowel"),   # -ын after л: алын, бөлін
         ("ыс", "glide l nasal zh voiceless"), ("іс", "glide l nasal zh voiceless"),
-        ("с", "vowel"),
+        ("с", "open_vowel"),
     ), after=(VERB,)),
     # Negation -ма after a vowel or р/й/у/л, -ба after м/н/ң/з/ж, -па after voiceless.
     Family("negation", (
@@ -204,7 +212,7 @@ FAMILIES = (
     # Converb -ып/-іп after consonants, -п after vowels: алып, беріп, қарап.
     Family("converb_p", (
         ("ып", "glide l nasal zh voiceless"), ("іп", "glide l nasal zh voiceless"),
-        ("п", "vowel"),
+        ("п", "open_vowel"),
     ), after=(VERB, "voice")),
     # Past participle -ған/-ген after vowels and voiced, -қан/-кен after voiceless.
     Family("participle", (
@@ -230,7 +238,7 @@ FAMILIES = (
     # Aorist/future participle -ар/-ер, -р after vowels; negative -с after -ма: көрер, алмас.
     Family("aorist", (
         ("ар", "glide l nasal zh voiceless"), ("ер", "glide l nasal zh voiceless"),
-        ("р", "vowel"),
+        ("р", "open_vowel"),
     ), after=(VERB, "voice")),
     Family("aorist_negative", (
         ("с", "vowel"),

@@ -12,7 +12,7 @@ is always built by the same grammar that reads it.
 
 from dataclasses import dataclass
 
-from analyzers.kk.suffixes import FAMILIES, NOUN, SOUND_CLASSES, VERB
+from analyzers.kk.suffixes import FAMILIES, NOT_WORD_FINAL, NOUN, SOUND_CLASSES, VERB
 
 BACK_VOWELS = frozenset("аоұы")
 FRONT_VOWELS = frozenset("әөүіе")
@@ -64,7 +64,7 @@ def _compile():
 
 
 _TABLE = _compile()
-_EVERYTHING = frozenset(_TABLE) | {NOUN, VERB}
+_WORD_END = (frozenset(_TABLE) - frozenset(NOT_WORD_FINAL)) | {NOUN, VERB}
 # A stem needs a vowel and at least two letters: су, ел, ас, ал, де.
 MIN_STEM = 2
 
@@ -72,7 +72,7 @@ MIN_STEM = 2
 def analyses(word: str) -> list[Analysis]:
     """Every split of ``word`` allowed by the suffix grammar (the bare word included)."""
     found = []
-    _split(word, len(word), _EVERYTHING, (), found)
+    _split(word, len(word), _WORD_END, (), found)
     return found
 
 
@@ -103,7 +103,8 @@ def _split(word, end, allowed, chain, found):
             if not any(c in VOWEL_LETTERS for c in rest):
                 continue
             # A lone consonant suffix must leave a real syllable: бас is not ба+с,
-            # жыл is not жы+л. Vowel-final verbs (де+п, де+й+ді) are the exception.
-            if len(form) == 1 and rest_end < 3 and form not in "пй" and form not in VOWEL_LETTERS:
+            # жыл is not жы+л. Converb, present and verbal noun of two-letter verbs
+            # (де+п, де+й+ді, ал+у) are the exception.
+            if len(form) == 1 and rest_end < 3 and form not in "пйу" and form not in VOWEL_LETTERS:
                 continue
             _split(word, rest_end, after, (name,) + chain, found)

@@ -66,7 +66,7 @@ NOUN = "noun"
 VERB = "verb"
 
 # Where the noun slots may start: a noun stem, or a verb form that behaves as a noun.
-NOMINAL = (NOUN, "participle", "imperfective", "verbal_noun")
+NOMINAL = (NOUN, "participle", "imperfective", "verbal_noun", "agent")
 
 FAMILIES = (
     # ----------------------------------------------------------------- noun slots
@@ -231,6 +231,11 @@ FAMILIES = (
     Family("verbal_noun", (
         ("у", "any"),
     ), after=(VERB, "voice", "negation")),
+    # Agent -ушы/-уші: the verbal noun plus -шы (айтушы, болушы, пайдаланушы → пайдалан).
+    # Unlike -шы on nouns (жұмысшы), it is part of the verb's paradigm.
+    Family("agent", (
+        ("шы", "glide"), ("ші", "glide"),
+    ), after=("verbal_noun",)),
     # Conditional -са/-се: болса, жатсам, келсе.
     Family("conditional", (
         ("са", "any"), ("се", "any"),
@@ -262,6 +267,10 @@ FAMILIES = (
         ("йық", "vowel"), ("йік", "vowel"),
     ), after=(VERB, "voice", "negation")),
 )
+
+# Families that never end a word: a word-final -ма/-ме or -ыл/-ын is far more often
+# part of a noun (бөлме, алма, ақыл) than a negative or passive imperative.
+NOT_WORD_FINAL = ("voice", "negation")
 
 # Endings that only verbs take: a stem seen in the corpus with at least two of them is
 # a verb stem (сат: сатып, сатқан, сатады). Family names from the table above.

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from analyzers.kk.fold import fold_lookalikes
-from analyzers.kk.morphology import analyses
+from analyzers.kk.morphology import analyses, dictionary_spellings
 from analyzers.normalize import normalize_word
 from analyzers.tokenize import _PART_PATTERN
 
@@ -48,6 +48,9 @@ def stem_counts(forms) -> dict:
         for analysis in analyses(form):
             first = analysis.chain[0] if analysis.chain else ""
             seen[analysis.stem, analysis.kind][first].add(form)
+            # кітабы also counts for кітап, халқы for халық, оқып for оқы.
+            for spelling, _ in dictionary_spellings(analysis, form):
+                seen[spelling, analysis.kind][first].add(form)
     return seen
 
 

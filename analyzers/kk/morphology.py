@@ -64,6 +64,12 @@ def _compile():
 
 
 _TABLE = _compile()
+
+# Voiced stem-final consonants that are voiceless in the dictionary form: a vowel
+# suffix voices п→б (кітабы), к→г (жүрегі), қ→ғ (аяғы).
+DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
+# Verb suffixes whose initial ы/і may belong to the stem (see "open_vowel" in suffixes.py).
+_HIGH_VOWEL_ABSORBED = frozenset({"verbal_noun", "converb_p", "voice", "aorist"})
 _WORD_END = (frozenset(_TABLE) - frozenset(NOT_WORD_FINAL)) | {NOUN, VERB}
 # A stem needs a vowel and at least two letters: су, ел, ас, ал, де.
 MIN_STEM = 2
@@ -108,3 +114,33 @@ def _split(word, end, allowed, chain, found):
             if len(form) == 1 and rest_end < 3 and form not in "пйу" and form not in VOWEL_LETTERS:
                 continue
             _split(word, rest_end, after, (name,) + chain, found)
+
+
+def _harmonic_vowel(stem: str) -> str:
+    for letter in reversed(stem):
+        if letter in VOWEL_LETTERS:
+            return "ы" if letter in BACK_VOWELS else "і"
+    return "ы"
+
+
+def dictionary_spellings(analysis: Analysis, word: str):
+    """Other spellings the stem of ``analysis`` may have outside ``word``, each with
+    whether it is the only possible dictionary spelling (True) or an alternative (False).
+
+        >>> list(dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы"))
+        [('кітап', True)]
+    """
+    stem, chain = analysis.stem, analysis.chain
+    if not chain:
+        return
+    if word[len(stem)] in VOWEL_LETTERS:
+        if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
+            yield stem[:-1] + DEVOICE[stem[-1]], True
+        if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
+            # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
+            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], True
+    if analysis.kind == VERB and chain[0] in _HIGH_VOWEL_ABSORBED \
+            and stem[-1] not in VOWEL_LETTERS:
+        # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
+        # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
+        yield stem + _harmonic_vowel(stem), False

@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzers.cache import word_cache
-from analyzers.kk.morphology import BACK_VOWELS, VOWEL_LETTERS, analyses
-from analyzers.kk.suffixes import NOUN, VERB
+from analyzers.kk.morphology import analyses, dictionary_spellings
+from analyzers.kk.suffixes import NOUN
 
 _HERE = Path(__file__).parent
 
@@ -29,19 +29,12 @@ _HERE = Path(__file__).parent
 NEW_FORMS_SHARE = 0.5
 # Unknown words (not in the lexicon): shortest stem that noun inflection may leave.
 MIN_UNKNOWN_STEM = 4
-# Voiced stem-final consonants that are voiceless in the dictionary form: a vowel
-# suffix voices п→б (кітабы), к→г (жүрегі), қ→ғ (аяғы).
-DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
 # Noun-only families an unknown stem may lose (verbal readings need lexicon evidence).
 _NOUN_FAMILIES = frozenset({
     "plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3", "genitive",
     "accusative", "dative", "locative", "ablative", "instrumental", "case_after_poss3",
     "dative_after_poss12", "relativizer", "similative",
 })
-
-
-# Verb suffixes whose initial ы/і may belong to the stem (see "open_vowel" in suffixes.py).
-_HIGH_VOWEL_ABSORBED = frozenset({"verbal_noun", "converb_p", "voice", "aorist"})
 
 
 @lru_cache(maxsize=1)
@@ -77,28 +70,6 @@ def irregular_forms() -> dict:
     return table
 
 
-def _harmonic_vowel(stem: str) -> str:
-    for letter in reversed(stem):
-        if letter in VOWEL_LETTERS:
-            return "ы" if letter in BACK_VOWELS else "і"
-    return "ы"
-
-
-def _dictionary_forms(stem: str, kind: str, first_family: str, next_letter: str):
-    """Spellings the stem may have outside this word form, and whether they are the
-    only possible dictionary spelling (True) or merely an alternative (False)."""
-    if next_letter in VOWEL_LETTERS:
-        if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
-            yield stem[:-1] + DEVOICE[stem[-1]], True
-        if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
-            # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
-            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], True
-    if kind == VERB and first_family in _HIGH_VOWEL_ABSORBED and stem[-1] not in VOWEL_LETTERS:
-        # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
-        # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
-        yield stem + _harmonic_vowel(stem), False
-
-
 @word_cache(maxsize=200_000)
 def stem_kazakh(word: str) -> str:
     """The stem of a lowercased, normalized Kazakh word form (never empty)."""
@@ -111,19 +82,16 @@ def stem_kazakh(word: str) -> str:
     readings = []
     for analysis in analyses(word):
         stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
-        first = chain[0] if chain else ""
-        next_letter = word[len(stem)] if chain else ""
+        spelled = stem
         seen, by_family = lexicon.get((stem, kind), _UNSEEN)
+        for other, only_spelling in dictionary_spellings(analysis, word):
+            # The lexicon credits every reading to these spellings too (build_lexicon).
+            other_seen, other_by_family = lexicon.get((other, kind), _UNSEEN)
+            if other_seen and (only_spelling or other_seen > seen):
+                spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        own = seen - by_family.get(first, 0) if chain else seen
-        spelled = stem
-        for other, only_spelling in _dictionary_forms(stem, kind, first, next_letter):
-            other_seen = lexicon.get((other, kind), _UNSEEN)[0]
-            if other_seen and (only_spelling or other_seen > seen):
-                seen += other_seen
-                own += other_seen
-                spelled = other
+        own = seen - by_family.get(chain[0], 0) if chain else seen
         readings.append((len(stem), seen, own, spelled, analysis))
     readings.sort(key=lambda r: (-r[0], -r[1]))
     chosen, chosen_seen = None, 0

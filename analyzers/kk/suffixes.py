@@ -142,17 +142,20 @@ FAMILIES = (
         ("а", "nasal"), ("е", "nasal"),
     ), after=("poss1sg", "poss2sg")),
 
-    # -ғы/-гі makes an adjective of a place or time: елдегі, жылғы, жылдардағы.
+    # -ғы/-гі after the locative makes an adjective of a place: елдегі, жылдардағы.
+    # Directly on a stem it is derivation and stays (ішкі, арғы).
     Family("relativizer", (
         ("ғы", VOICED), ("гі", VOICED), ("қы", "voiceless"), ("кі", "voiceless"),
-    ), after=(NOUN, "locative", "case_after_poss3")),
+    ), after=("locative", "case_after_poss3")),
     # -дай/-дей "like": келгендей, өзіндей.
     Family("similative", (
         ("дай", VOICED), ("дей", VOICED), ("тай", "voiceless"), ("тей", "voiceless"),
         ("ндай", "vowel"), ("ндей", "vowel"),
     ), after=NOMINAL + ("plural", "poss3", "poss1pl")),
 
-    # Predicative person endings on nouns and on verb forms: мұғаліммін, келемін, жүрміз.
+    # Predicative person endings on verb forms: келемін, аласыз, көрген емеспін, and on
+    # the bare stems of тұр, отыр, жатыр, жүр, which are their own present (отырмын).
+    # Not read on nouns, where -сыз/-сіз is nearly always "without" (жансыз, тілсіз).
     Family("predicative", (
         ("мын", "vowel glide l nasal"), ("мін", "vowel glide l nasal"),
         ("бын", "zh"), ("бін", "zh"), ("пын", "voiceless"), ("пін", "voiceless"),
@@ -160,19 +163,18 @@ FAMILIES = (
         ("сыздар", "any"), ("сіздер", "any"),
         ("мыз", "vowel glide l nasal"), ("міз", "vowel glide l nasal"),
         ("быз", "zh"), ("біз", "zh"), ("пыз", "voiceless"), ("піз", "voiceless"),
-    ), after=NOMINAL + ("plural", "present", "converb_p", "negation_present", "aorist",
-                        "intentional", "perfect")),
+    ), after=(VERB, "participle", "present", "converb_p", "negation_present", "aorist",
+              "intentional", "perfect")),
 
     # ----------------------------------------------------------------- verb slots
-    # Voice: passive -ыл/-л (салынды, жасалған), reflexive/passive -ын/-н (алынады,
-    # көрінеді), reciprocal -ыс/-с (жасасты). Causatives are left in the stem: they are
-    # listed as separate verbs in dictionaries and the gold keeps most of them.
+    # Voice: passive -ыл/-л (салынды, жасалған), passive -ын after л (алынады, көрінеді).
+    # Left in the stem, as dictionaries list them as verbs of their own: reciprocal
+    # -ыс/-с (қатыс, байланыс, айтыс), reflexive -н after vowels (сұран, атан),
+    # causatives (-дыр, -ғыз, -т).
     Family("voice", (
         ("ыл", "glide nasal zh voiceless"), ("іл", "glide nasal zh voiceless"),
         ("л", "open_vowel"),
-        ("ын", "l"), ("ін", "l"), ("н", "open_vowel"),   # -ын after л: алын, бөлін
-        ("ыс", "glide l nasal zh voiceless"), ("іс", "glide l nasal zh voiceless"),
-        ("с", "open_vowel"),
+        ("ын", "l"), ("ін", "l"),
     ), after=(VERB,)),
     # Negation -ма after a vowel or р/й/у/л, -ба after м/н/ң/з/ж, -па after voiceless.
     Family("negation", (
@@ -202,12 +204,16 @@ FAMILIES = (
     Family("perfect", (
         ("ты", "voiceless"), ("ті", "voiceless"),
     ), after=("converb_p",)),
-    # Person after the past and the conditional: -м, -ң, -ңыз, -қ/-к, -ңдар.
+    # Person after the past and the conditional: -м, -ң, -ңыз, -ңдар.
     Family("person_short", (
         ("м", "vowel"), ("ң", "vowel"), ("ңыз", "vowel"), ("ңіз", "vowel"),
-        ("қ", "vowel"), ("к", "vowel"), ("ңдар", "vowel"), ("ңдер", "vowel"),
-        ("ңыздар", "vowel"), ("ңіздер", "vowel"),
+        ("ңдар", "vowel"), ("ңдер", "vowel"), ("ңыздар", "vowel"), ("ңіздер", "vowel"),
     ), after=("past", "conditional", "perfect")),
+    # 1st plural -қ/-к only after the conditional (барсақ). After the past (алдық) it
+    # would read every -дық/-лік noun as a verb (мемлекеттік, халықтық).
+    Family("person_1pl", (
+        ("қ", "vowel"), ("к", "vowel"),
+    ), after=("conditional",)),
 
     # Converb -ып/-іп after consonants, -п after vowels: алып, беріп, қарап.
     Family("converb_p", (
@@ -254,15 +260,14 @@ FAMILIES = (
         ("бақ", "nasal zh"), ("бек", "nasal zh"), ("пақ", "voiceless"), ("пек", "voiceless"),
     ), after=(VERB, "voice", "negation")),
     # Imperative: 3rd -сын/-сін (болсын), polite 2nd -ыңыз/-ңыз (беріңіз),
-    # 1st -йын/-айын, -йық/-айық (берейік).
+    # 1st plural -йық/-айық (берейік). 1st singular -йын/-айын is not read: it would
+    # take дейін "until" and сайын "every" for verbs.
     Family("imperative", (
         ("сын", "any"), ("сін", "any"),
         ("ыңыз", "glide l nasal zh voiceless"), ("іңіз", "glide l nasal zh voiceless"),
         ("ңыз", "vowel"), ("ңіз", "vowel"),
         ("ыңыздар", "glide l nasal zh voiceless"), ("іңіздер", "glide l nasal zh voiceless"),
         ("ңыздар", "vowel"), ("ңіздер", "vowel"),
-        ("айын", "glide l nasal zh voiceless"), ("ейін", "glide l nasal zh voiceless"),
-        ("йын", "vowel"), ("йін", "vowel"),
         ("айық", "glide l nasal zh voiceless"), ("ейік", "glide l nasal zh voiceless"),
         ("йық", "vowel"), ("йік", "vowel"),
     ), after=(VERB, "voice", "negation")),

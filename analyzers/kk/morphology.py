@@ -131,6 +131,9 @@ def dictionary_spellings(analysis: Analysis, word: str):
         [('кітап', True)]
     """
     stem, chain = analysis.stem, analysis.chain
+    if analysis.kind == VERB and len(stem) >= 3 and stem[-1] == "и":
+        # ы/і + й is written и: қамтиды = қамты+й+ды, дамиды = дамы+й+ды.
+        yield stem[:-1] + _harmonic_vowel(stem[:-1]), True
     if not chain:
         return
     if word[len(stem)] in VOWEL_LETTERS:

@@ -87,7 +87,8 @@ def stem_kazakh(word: str) -> str:
         for other, only_spelling in dictionary_spellings(analysis, word):
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = lexicon.get((other, kind), _UNSEEN)
-            if other_seen and (only_spelling or other_seen > seen):
+            # The dictionary spelling must itself be seen bare (ішкі is not ішік+і).
+            if other_by_family.get("") and (only_spelling or other_seen > seen):
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).

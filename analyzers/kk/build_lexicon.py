@@ -19,11 +19,13 @@ from pathlib import Path
 
 from analyzers.kk.fold import fold_lookalikes
 from analyzers.kk.morphology import analyses, dictionary_spellings
+from analyzers.kk.suffixes import VERB, VERB_ONLY
 from analyzers.normalize import normalize_word
 from analyzers.tokenize import _PART_PATTERN
 
 LEXICON = Path(__file__).with_name("stem_counts.tsv")
-# Stems seen in fewer distinct forms carry no evidence and only make the file large.
+# Stems seen in fewer distinct forms carry no evidence and only make the file large,
+# unless the stem is itself a corpus word (then it is kept whole: жүйелі, not жүйел+і).
 MIN_FORMS = 2
 
 
@@ -46,6 +48,8 @@ def stem_counts(forms) -> dict:
     seen = defaultdict(lambda: defaultdict(set))
     for form in forms:
         for analysis in analyses(form):
+            if analysis.kind == VERB and VERB_ONLY.isdisjoint(analysis.chain):
+                continue
             first = analysis.chain[0] if analysis.chain else ""
             seen[analysis.stem, analysis.kind][first].add(form)
             # кітабы also counts for кітап, халқы for халық, оқып for оқы.
@@ -59,7 +63,7 @@ def main(corpus: str) -> None:
     rows = []
     for (stem, kind), by_family in seen.items():
         total = len(set().union(*by_family.values()))
-        if total >= MIN_FORMS:
+        if total >= MIN_FORMS or "" in by_family:
             families = " ".join(f"{name or '-'}={len(forms)}"
                                 for name, forms in sorted(by_family.items()))
             rows.append((stem, kind, total, families))

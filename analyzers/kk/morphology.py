@@ -116,6 +116,9 @@ def _split(word, end, allowed, chain, found):
             _split(word, rest_end, after, (name,) + chain, found)
 
 
+RESTORED, CONTRACTED, ALTERNATIVE = "restored", "contracted", "alternative"
+
+
 def _harmonic_vowel(stem: str) -> str:
     for letter in reversed(stem):
         if letter in VOWEL_LETTERS:
@@ -125,25 +128,27 @@ def _harmonic_vowel(stem: str) -> str:
 
 def dictionary_spellings(analysis: Analysis, word: str):
     """Other spellings the stem of ``analysis`` may have outside ``word``, each with
-    whether it is the only possible dictionary spelling (True) or an alternative (False).
+    how sure the rule is: RESTORED (the dictionary spelling, if that is seen as a word),
+    CONTRACTED (the stem as read is never a real spelling) or ALTERNATIVE (both are
+    possible; the better attested wins).
 
         >>> list(dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы"))
-        [('кітап', True)]
+        [('кітап', 'restored')]
     """
     stem, chain = analysis.stem, analysis.chain
     if analysis.kind == VERB and len(stem) >= 3 and stem[-1] == "и":
         # ы/і + й is written и: қамтиды = қамты+й+ды, дамиды = дамы+й+ды.
-        yield stem[:-1] + _harmonic_vowel(stem[:-1]), True
+        yield stem[:-1] + _harmonic_vowel(stem[:-1]), CONTRACTED
     if not chain:
         return
     if word[len(stem)] in VOWEL_LETTERS:
         if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
-            yield stem[:-1] + DEVOICE[stem[-1]], True
+            yield stem[:-1] + DEVOICE[stem[-1]], RESTORED
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
-            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], True
+            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED
     if analysis.kind == VERB and chain[0] in _HIGH_VOWEL_ABSORBED \
             and stem[-1] not in VOWEL_LETTERS:
         # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
         # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
-        yield stem + _harmonic_vowel(stem), False
+        yield stem + _harmonic_vowel(stem), ALTERNATIVE

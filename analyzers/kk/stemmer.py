@@ -20,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzers.cache import word_cache
-from analyzers.kk.morphology import analyses, dictionary_spellings
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, RESTORED, analyses,
+                                      dictionary_spellings)
 from analyzers.kk.suffixes import NOUN
 
 _HERE = Path(__file__).parent
@@ -57,6 +58,11 @@ def stem_lexicon() -> dict:
 _UNSEEN = (0, {})
 
 
+def _seen_bare(lexicon, stem: str) -> bool:
+    """Whether ``stem`` occurs in the corpus as a word of its own."""
+    return bool(lexicon.get((stem, NOUN), _UNSEEN)[1].get(""))
+
+
 @lru_cache(maxsize=1)
 def irregular_forms() -> dict:
     """Closed-class forms no suffix rule reaches: pronoun stems (маған→мен) and the copula."""
@@ -84,11 +90,15 @@ def stem_kazakh(word: str) -> str:
         stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
         spelled = stem
         seen, by_family = lexicon.get((stem, kind), _UNSEEN)
-        for other, only_spelling in dictionary_spellings(analysis, word):
+        for other, rule in dictionary_spellings(analysis, word):
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = lexicon.get((other, kind), _UNSEEN)
-            # The dictionary spelling must itself be seen bare (ішкі is not ішік+і).
-            if other_by_family.get("") and (only_spelling or other_seen > seen):
+            if not other_seen:
+                continue
+            if (rule == CONTRACTED
+                    # a restored spelling must be seen as a word: кітап, халық (not ішік)
+                    or rule == RESTORED and _seen_bare(lexicon, other)
+                    or rule == ALTERNATIVE and other_seen > seen):
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
@@ -108,10 +118,12 @@ def stem_kazakh(word: str) -> str:
 
 
 def _stem_unknown(word, readings) -> str:
-    """A word the lexicon has never seen: strip noun inflection only (Бозымбаевтың)."""
+    """A word without evidence in the lexicon: strip noun inflection only (Бозымбаевтың),
+    and not a lone letter, which is as often part of the word (жүйелі, туралы)."""
     best = word
     for length, _, _, spelled, analysis in readings:
         if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
+                and len(word) - length >= 2
                 and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
             best = spelled
     return best

@@ -277,7 +277,11 @@ FAMILIES = (
 # part of a noun (бөлме, алма, ақыл) than a negative or passive imperative.
 NOT_WORD_FINAL = ("voice", "negation")
 
-# Endings that only verbs take: a stem seen in the corpus with at least two of them is
-# a verb stem (сат: сатып, сатқан, сатады). Family names from the table above.
-VERB_EVIDENCE = ("converb_p", "participle", "imperfective", "present", "negation",
-                 "conditional", "imperative")
+# Families only verbs take. A corpus form is evidence for a verb stem only if its
+# reading has one of them: the past -ды/-ты and -дың are spelled like the accusative
+# and the genitive, so мемлекетті alone says nothing about a verb мемлекет.
+VERB_ONLY = frozenset({
+    "voice", "negation", "negation_present", "present", "third_person", "perfect",
+    "converb_p", "participle", "participle_noun", "imperfective", "verbal_noun", "agent",
+    "conditional", "person_1pl", "aorist_negative", "intentional", "imperative",
+})

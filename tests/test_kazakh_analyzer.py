@@ -124,6 +124,8 @@ def test_short_roots_survive_stemming(word):
     ("мемлекеттік", "мемлекет"),       # -тік is derivation, not past + 1st plural
     ("байланыс", "байла"),             # reciprocal -ыс stays in the stem
     ("дейін", "де"),                   # "until" is not an imperative of де
+    ("басқа", "бас"),                  # "other" is not the dative of "head"
+    ("бірге", "бір"),                  # "together" is not the dative of "one"
 ])
 def test_over_stemming_guards_keep_what_belongs_to_the_root(form, not_stem):
     assert stem_kazakh(form) != not_stem

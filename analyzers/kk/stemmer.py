@@ -76,13 +76,20 @@ def irregular_forms() -> dict:
     return table
 
 
+@lru_cache(maxsize=1)
+def unstemmed_words() -> frozenset:
+    """Function words and lexicalized case forms indexed as written (басқа, бірге)."""
+    with open(_HERE / "unstemmed.txt", encoding="utf-8") as rows:
+        return frozenset(row.strip() for row in rows if row.strip() and not row.startswith("#"))
+
+
 @word_cache(maxsize=200_000)
 def stem_kazakh(word: str) -> str:
     """The stem of a lowercased, normalized Kazakh word form (never empty)."""
     irregular = irregular_forms().get(word)
     if irregular:
         return irregular
-    if len(word) < 3 or not word.isalpha():
+    if len(word) < 3 or not word.isalpha() or word in unstemmed_words():
         return word
     lexicon = stem_lexicon()
     readings = []

@@ -209,11 +209,12 @@ FAMILIES = (
         ("м", "vowel"), ("ң", "vowel"), ("ңыз", "vowel"), ("ңіз", "vowel"),
         ("ңдар", "vowel"), ("ңдер", "vowel"), ("ңыздар", "vowel"), ("ңіздер", "vowel"),
     ), after=("past", "conditional", "perfect")),
-    # 1st plural -қ/-к only after the conditional (барсақ). After the past (алдық) it
-    # would read every -дық/-лік noun as a verb (мемлекеттік, халықтық).
+    # 1st plural -қ/-к after the past and the conditional: алдық, барсақ. After the
+    # past it is spelled like the noun suffix -дық/-лік (мемлекеттік), so it is not
+    # verb evidence (VERB_ONLY below): only stems seen as verbs elsewhere take it.
     Family("person_1pl", (
         ("қ", "vowel"), ("к", "vowel"),
-    ), after=("conditional",)),
+    ), after=("past", "conditional")),
 
     # Converb -ып/-іп after consonants, -п after vowels: алып, беріп, қарап.
     Family("converb_p", (
@@ -283,5 +284,5 @@ NOT_WORD_FINAL = ("voice", "negation")
 VERB_ONLY = frozenset({
     "voice", "negation", "negation_present", "present", "third_person", "perfect",
     "converb_p", "participle", "participle_noun", "imperfective", "verbal_noun", "agent",
-    "conditional", "person_1pl", "aorist_negative", "intentional", "imperative",
+    "conditional", "aorist_negative", "intentional", "imperative",
 })

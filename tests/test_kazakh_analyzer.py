@@ -137,6 +137,16 @@ def test_hyphen_compound_indexes_whole_and_parts():
     assert "жомарт" in terms("Қасым-Жомарт")
 
 
+def test_auxiliaries_and_particles_are_dropped_and_positions_close_up():
+    text = "Ол келген еді деп айтты"
+    # the tokenizer reuses one Token object: copy what we need as we go
+    tokens = [(t.text, t.pos, text[t.startchar:t.endchar])
+              for t in analyzer_for("kk")(text, positions=True, chars=True)]
+    # a phrase query drops еді too, so its words must stand at consecutive positions
+    assert tokens == [("ол", 0, "Ол"), ("кел", 1, "келген"), ("де", 2, "деп"),
+                      ("айт", 3, "айтты")]
+
+
 def test_pronoun_stems_change_in_oblique_cases():
     assert {stem_kazakh(w) for w in ["мен", "маған", "менің"]} == {"мен"}
     assert {stem_kazakh(w) for w in ["бұл", "мұнда", "мұның"]} == {"бұл"}

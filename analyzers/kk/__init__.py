@@ -1,15 +1,25 @@
-"""Kazakh: words, normalized, look-alike letters folded, stemmed by our own stemmer.
+"""Kazakh: words, normalized, look-alike letters folded, stop words dropped, stemmed.
 
     >>> [t.text for t in kazakh_analyzer()("Ормандарды күзету")]
     ['орман', 'күзет']
 """
 
-from whoosh.analysis import Filter
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.analysis import Filter, StopFilter
 
 from analyzers.kk.fold import LookalikeFoldFilter
 from analyzers.kk.stemmer import stem_kazakh
 from analyzers.normalize import NormalizeFilter
 from analyzers.tokenize import WordTokenizer
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset:
+    """Auxiliaries and particles dropped from the index (stopwords.txt)."""
+    rows = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(row.strip() for row in rows if row.strip() and not row.startswith("#"))
 
 
 class KazakhStemFilter(Filter):
@@ -25,4 +35,7 @@ class KazakhStemFilter(Filter):
 
 
 def kazakh_analyzer():
-    return WordTokenizer() | NormalizeFilter() | LookalikeFoldFilter() | KazakhStemFilter()
+    # Stop words go before stemming: the list holds surface forms (еді, емес), and a
+    # stem such as де must not be dropped for every form of the verb "say".
+    return (WordTokenizer() | NormalizeFilter() | LookalikeFoldFilter()
+            | StopFilter(stoplist=stop_words(), minsize=1) | KazakhStemFilter())

@@ -141,9 +141,11 @@ def dictionary_spellings(analysis: Analysis, word: str):
         yield stem[:-1] + _harmonic_vowel(stem[:-1]), CONTRACTED
     if not chain:
         return
-    if word[len(stem)] in VOWEL_LETTERS:
-        if stem[-1] in DEVOICE:                       # кітаб+ы → кітап
-            yield stem[:-1] + DEVOICE[stem[-1]], RESTORED
+    next_letter = word[len(stem)]
+    if stem[-1] in DEVOICE and (next_letter in VOWEL_LETTERS or next_letter == "у"):
+        # кітаб+ы → кітап; у voices too: шығу, табу ← шық, тап
+        yield stem[:-1] + DEVOICE[stem[-1]], RESTORED
+    if next_letter in VOWEL_LETTERS:
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
             yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED

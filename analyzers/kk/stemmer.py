@@ -22,7 +22,7 @@ from pathlib import Path
 from analyzers.cache import word_cache
 from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, RESTORED, analyses,
                                       dictionary_spellings)
-from analyzers.kk.suffixes import NOUN
+from analyzers.kk.suffixes import NOUN, VERB
 
 _HERE = Path(__file__).parent
 
@@ -104,7 +104,9 @@ def stem_kazakh(word: str) -> str:
                 continue
             if (rule == CONTRACTED
                     # a restored spelling must be seen as a word: кітап, халық (not ішік)
-                    or rule == RESTORED and _seen_bare(lexicon, other)
+                    or rule == RESTORED and (_seen_bare(lexicon, other)
+                                             # or a verb seen with its own forms: шықты
+                                             or kind == VERB and other_seen > seen)
                     or rule == ALTERNATIVE and other_seen > seen):
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:

@@ -66,7 +66,7 @@ NOUN = "noun"
 VERB = "verb"
 
 # Where the noun slots may start: a noun stem, or a verb form that behaves as a noun.
-NOMINAL = (NOUN, "participle", "imperfective", "verbal_noun", "agent")
+NOMINAL = (NOUN, "participle", "participle_noun", "imperfective", "verbal_noun", "agent")
 
 FAMILIES = (
     # ----------------------------------------------------------------- noun slots

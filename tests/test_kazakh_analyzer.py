@@ -137,6 +137,12 @@ def test_hyphen_compound_indexes_whole_and_parts():
     assert "жомарт" in terms("Қасым-Жомарт")
 
 
+def test_hyphen_compound_is_inflected_on_its_last_part():
+    assert terms("Қасым-Жомарттың")[0] == "қасым-жомарт"
+    assert terms("ата-аналардың") == terms("ата-ана")
+    assert terms("РЭС-2026")[0] == "рэс-2026"
+
+
 def test_auxiliaries_and_particles_are_dropped_and_positions_close_up():
     text = "Ол келген еді деп айтты"
     # the tokenizer reuses one Token object: copy what we need as we go

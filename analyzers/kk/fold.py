@@ -51,6 +51,7 @@ class LookalikeFoldFilter(Filter):
         return other.__class__ is self.__class__
 
     def __call__(self, tokens):
+        fold = fold_lookalikes  # hot path: one local lookup per token
         for token in tokens:
-            token.text = fold_lookalikes(token.text)
+            token.text = fold(token.text)
             yield token

@@ -56,6 +56,8 @@ def stem_lexicon() -> dict:
 
 
 _UNSEEN = (0, {})
+# Hyphen-like joiners of compounds (as in analyzers/tokenize.py).
+_HYPHENS = "-\u2010\u2011"
 
 
 def _seen_bare(lexicon, stem: str) -> bool:
@@ -89,7 +91,9 @@ def stem_kazakh(word: str) -> str:
     irregular = irregular_forms().get(word)
     if irregular:
         return irregular
-    if len(word) < 3 or not word.isalpha() or word in unstemmed_words():
+    if not word.isalpha():
+        return _stem_compound(word)
+    if len(word) < 3 or word in unstemmed_words():
         return word
     lexicon = stem_lexicon()
     readings = []
@@ -124,6 +128,15 @@ def stem_kazakh(word: str) -> str:
     if chosen is not None:
         return chosen
     return _stem_unknown(word, readings)
+
+
+def _stem_compound(word: str) -> str:
+    """A hyphenated compound inflects on its last part: Қасым-Жомарттың → қасым-жомарт."""
+    cut = max(word.rfind(h) for h in _HYPHENS)
+    last = word[cut + 1:]
+    if cut <= 0 or not last.isalpha():
+        return word                                   # РЭС-2026, or no compound at all
+    return word[:cut + 1] + stem_kazakh(last)
 
 
 def _stem_unknown(word, readings) -> str:

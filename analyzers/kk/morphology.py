@@ -116,7 +116,7 @@ def _split(word, end, allowed, chain, found):
             _split(word, rest_end, after, (name,) + chain, found)
 
 
-RESTORED, CONTRACTED, ALTERNATIVE = "restored", "contracted", "alternative"
+RESTORED, DEVOICED, CONTRACTED, ALTERNATIVE = "restored", "devoiced", "contracted", "alternative"
 
 
 def _harmonic_vowel(stem: str) -> str:
@@ -129,11 +129,12 @@ def _harmonic_vowel(stem: str) -> str:
 def dictionary_spellings(analysis: Analysis, word: str):
     """Other spellings the stem of ``analysis`` may have outside ``word``, each with
     how sure the rule is: RESTORED (the dictionary spelling, if that is seen as a word),
-    CONTRACTED (the stem as read is never a real spelling) or ALTERNATIVE (both are
-    possible; the better attested wins).
+    DEVOICED (б/г/ғ before a vowel suffix: п/к/қ is the dictionary spelling unless the
+    voiced one is a word too), CONTRACTED (the stem as read is never a real spelling) or
+    ALTERNATIVE (both are possible; the better attested wins).
 
         >>> list(dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы"))
-        [('кітап', 'restored')]
+        [('кітап', 'devoiced')]
     """
     stem, chain = analysis.stem, analysis.chain
     if analysis.kind == VERB and len(stem) >= 3 and stem[-1] == "и":
@@ -144,7 +145,7 @@ def dictionary_spellings(analysis: Analysis, word: str):
     next_letter = word[len(stem)]
     if stem[-1] in DEVOICE and (next_letter in VOWEL_LETTERS or next_letter == "у"):
         # кітаб+ы → кітап; у voices too: шығу, табу ← шық, тап
-        yield stem[:-1] + DEVOICE[stem[-1]], RESTORED
+        yield stem[:-1] + DEVOICE[stem[-1]], DEVOICED
     if next_letter in VOWEL_LETTERS:
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық

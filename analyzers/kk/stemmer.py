@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzers.cache import word_cache
-from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, RESTORED, analyses,
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED, analyses,
                                       dictionary_spellings)
 from analyzers.kk.suffixes import NOUN, VERB
 
@@ -101,21 +101,28 @@ def stem_kazakh(word: str) -> str:
         stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
         spelled = stem
         seen, by_family = lexicon.get((stem, kind), _UNSEEN)
+        voiced_boundary = False
         for other, rule in dictionary_spellings(analysis, word):
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = lexicon.get((other, kind), _UNSEEN)
             if not other_seen:
                 continue
-            if (rule == CONTRACTED
-                    # a restored spelling must be seen as a word: кітап, халық (not ішік)
-                    or rule == RESTORED and (_seen_bare(lexicon, other)
-                                             # or a verb seen with its own forms: шықты
-                                             or kind == VERB and other_seen > seen)
+            if rule == DEVOICED and not _seen_bare(lexicon, stem):
+                # a word does not end in б/г/ғ, so a vowel suffix must have voiced it:
+                # тереңдігінде is тереңдік+і+нде even if тереңдік is rare
+                spelled, seen, by_family = other, other_seen, other_by_family
+                voiced_boundary = True
+            elif (rule == CONTRACTED
+                    # a restored spelling must be seen as a word: халық, ауыз (not ішік)
+                    or rule in (RESTORED, DEVOICED) and (_seen_bare(lexicon, other)
+                                                         # or a verb with forms of its
+                                                         # own: шықты beside шығады
+                                                         or kind == VERB and other_seen > seen)
                     or rule == ALTERNATIVE and other_seen > seen):
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        own = seen - by_family.get(chain[0], 0) if chain else seen
+        own = seen if voiced_boundary or not chain else seen - by_family.get(chain[0], 0)
         readings.append((len(stem), seen, own, spelled, analysis))
     readings.sort(key=lambda r: (-r[0], -r[1]))
     chosen, chosen_seen = None, 0

@@ -27,6 +27,7 @@ class Analysis:
     stem: str
     kind: str
     chain: tuple  # family names, left to right
+    first_length: int = 0  # letters of the suffix right after the stem
 
 
 def _harmony(text: str) -> str:
@@ -82,12 +83,12 @@ def analyses(word: str) -> list[Analysis]:
     return found
 
 
-def _split(word, end, allowed, chain, found):
+def _split(word, end, allowed, chain, found, first_length=0):
     stem = word[:end]
     if NOUN in allowed:
-        found.append(Analysis(stem, NOUN, chain))
+        found.append(Analysis(stem, NOUN, chain, first_length))
     if VERB in allowed:
-        found.append(Analysis(stem, VERB, chain))
+        found.append(Analysis(stem, VERB, chain, first_length))
     for name in allowed:
         entry = _TABLE.get(name)
         if entry is None:
@@ -113,7 +114,7 @@ def _split(word, end, allowed, chain, found):
             # (де+п, де+й+ді, ал+у) are the exception.
             if len(form) == 1 and rest_end < 3 and form not in "пйу" and form not in VOWEL_LETTERS:
                 continue
-            _split(word, rest_end, after, (name,) + chain, found)
+            _split(word, rest_end, after, (name,) + chain, found, len(form))
 
 
 RESTORED, DEVOICED, CONTRACTED, ALTERNATIVE = "restored", "devoiced", "contracted", "alternative"

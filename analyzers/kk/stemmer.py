@@ -28,6 +28,10 @@ _HERE = Path(__file__).parent
 
 # A shorter stem must bring at least this share of new forms over the current one.
 NEW_FORMS_SHARE = 0.5
+# A stem read before a suffix of at least this many letters needs no forms of its own
+# beyond the reading: академиясы is академия+сы even if академия is seen only with -сы.
+# Lone letters are what swallow a real stem's forms (ке+л+ді, жүйел+і), so they do.
+OWN_EVIDENCE_EXEMPT = 2
 # Unknown words (not in the lexicon): shortest stem that noun inflection may leave.
 MIN_UNKNOWN_STEM = 4
 # Noun-only families an unknown stem may lose (verbal readings need lexicon evidence).
@@ -122,7 +126,10 @@ def stem_kazakh(word: str) -> str:
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        own = seen if voiced_boundary or not chain else seen - by_family.get(chain[0], 0)
+        if voiced_boundary or not chain or analysis.first_length >= OWN_EVIDENCE_EXEMPT:
+            own = seen
+        else:
+            own = seen - by_family.get(chain[0], 0)
         readings.append((len(stem), seen, own, spelled, analysis))
     readings.sort(key=lambda r: (-r[0], -r[1]))
     chosen, chosen_seen = None, 0

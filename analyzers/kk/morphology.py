@@ -6,8 +6,8 @@ nothing of which stems exist. The stemmer (stemmer.py) chooses among the analyse
 the lexicon. Both the stemmer and the lexicon builder use this module, so the lexicon
 is always built by the same grammar that reads it.
 
-    >>> sorted(a.stem for a in analyses("ормандарды"))
-    ['орман', 'ормандар', 'ормандарды']
+    >>> sorted({(a.stem, "+".join(a.chain)) for a in analyses("ормандарды") if a.kind == "noun"})
+    [('орман', 'plural+accusative'), ('ормандар', 'accusative'), ('ормандард', 'poss3'), ('ормандарды', '')]
 """
 
 from dataclasses import dataclass
@@ -16,8 +16,8 @@ from analyzers.kk.suffixes import FAMILIES, NOT_WORD_FINAL, NOUN, SOUND_CLASSES,
 
 BACK_VOWELS = frozenset("аоұы")
 FRONT_VOWELS = frozenset("әөүіе")
-# Letters that do not decide harmony: и, у, э, ю, я, ё occur in Russian loans
-# (министр, компания) whose suffixes may be either back or front.
+# Every vowel letter. The ones in neither set above (и, э, ю, я, ё) occur in Russian
+# loans (министр, компания) and do not decide harmony. у is a glide, not listed here.
 VOWEL_LETTERS = frozenset(SOUND_CLASSES["vowel"])
 
 

@@ -2,8 +2,8 @@
 
     >>> stem_kazakh("ормандарымызда")
     'орман'
-    >>> stem_kazakh("пайдаланушыларға")      # derivation stays: not пайда
-    'пайдаланушы'
+    >>> stem_kazakh("пайдаланушыларға")      # the verb пайдалан, not the noun пайда
+    'пайдалан'
 
 How a split is chosen. :func:`analyses` lists every reading of the word as stem +
 suffixes that respects slot order, vowel harmony and consonant assimilation
@@ -14,6 +14,10 @@ a shorter stem replaces it only when it brings enough forms of its own: орма
 seen in many forms besides ормандар+..., so it wins; ке (from кел+ді) is seen only
 through кел, so кел stays. Stems the lexicon has never seen (names, new loans) lose
 only noun inflection, and keep at least :data:`MIN_UNKNOWN_STEM` letters.
+
+Before any of that, three data files decide closed classes: irregular.tsv (pronoun
+and copula forms: маған → мен), unstemmed.txt (function words kept whole: басқа) and,
+in the analyzer, stopwords.txt (auxiliaries and particles dropped).
 """
 
 from functools import lru_cache

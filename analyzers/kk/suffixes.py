@@ -14,9 +14,14 @@ Slot order (Kazakh glues suffixes in a fixed order):
     verb: stem + voice + negation + tense/aspect/mood + person
           participles and verbal nouns then take the noun slots (алғаныма = ал+ған+ым+а)
 
-Only inflection is listed. Derivation (-лық/-лік, -шы/-ші, -ла/-лан, -сыз) stays in the
-stem: search users search by those words, and stripping them merges unrelated words
-(пайдаланушыларға must not become пайда).
+Only inflection is listed, plus the verb forms users search by (participles, verbal
+noun, agent -ушы). Derivation (-лық/-лік, -шы/-ші on nouns, -ла/-лан, -сыз, causatives,
+reciprocal -ыс) stays in the stem: dictionaries list those words on their own, and
+stripping them merges unrelated words (пайдаланушыларға reaches the verb пайдалан,
+never the noun пайда).
+
+Closed-class exceptions are data too: irregular.tsv (pronouns, copula), unstemmed.txt
+(function words), stopwords.txt.
 """
 
 from dataclasses import dataclass

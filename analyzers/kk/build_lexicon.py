@@ -71,7 +71,10 @@ def main(corpus: str) -> None:
     with open(LEXICON, "w", encoding="utf-8") as out:
         out.write("# stem\tkind\tdistinct corpus forms read as stem + suffixes\t"
                   "forms by first suffix family (- = the bare stem)\n")
-        out.write(f"# built by analyzers/kk/build_lexicon.py from {Path(corpus).name}\n")
+        out.write(f"# built by analyzers/kk/build_lexicon.py from {Path(corpus).name} "
+                  "(its Kazakh paragraphs: KazNERD and KazQAD ids)\n")
+        out.write("# holds word stems and counts only, no running text; "
+                  "confirm the source licenses before redistributing\n")
         for stem, kind, total, families in rows:
             out.write(f"{stem}\t{kind}\t{total}\t{families}\n")
     print(f"{LEXICON}: {len(rows):,} stems", file=sys.stderr)

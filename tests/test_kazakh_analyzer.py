@@ -57,6 +57,8 @@ def test_kazakh_case_and_plural_allomorphs_follow_harmony_and_assimilation(form,
     # whole chains: plural + possessive + case, and the relativizer -ғы after the locative
     ("ормандарымызда", "орман"), ("елдеріміздің", "ел"), ("балаларының", "бала"),
     ("мектептердегі", "мектеп"), ("жылдардағы", "жыл"),
+    # equative -ша after the 3rd-person possessive
+    ("пікірінше", "пікір"),
 ])
 def test_kazakh_possessive_slots_and_whole_chains_strip_to_root(form, stem):
     assert stem_kazakh(form) == stem

@@ -142,6 +142,11 @@ FAMILIES = (
         ("н", "vowel"), ("на", "vowel"), ("не", "vowel"), ("нда", "vowel"),
         ("нде", "vowel"), ("нан", "vowel"), ("нен", "vowel"),
     ), after=("poss3",)),
+    # Equative -ша/-ше after the 3rd-person possessive takes an n: айтуынша "as he says",
+    # пікірінше "in his opinion". (Bare -ша is left alone: көше, бақша are words.)
+    Family("equative_after_poss3", (
+        ("нша", "vowel"), ("нше", "vowel"),
+    ), after=("poss3",)),
     # After 1st/2nd-person singular possessives the dative is a bare vowel: басыма, еліңе.
     Family("dative_after_poss12", (
         ("а", "nasal"), ("е", "nasal"),

@@ -1,8 +1,42 @@
-"""Kazakh: first version, normalized surface forms (replaced by our own stemmer)."""
+"""Kazakh: words, normalized, look-alike letters folded, stop words dropped, stemmed.
 
+    >>> [t.text for t in kazakh_analyzer()("Ормандарды күзету")]
+    ['орман', 'күзет']
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.analysis import Filter, StopFilter
+
+from analyzers.kk.fold import LookalikeFoldFilter
+from analyzers.kk.stemmer import stem_kazakh
 from analyzers.normalize import NormalizeFilter
 from analyzers.tokenize import WordTokenizer
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset:
+    """Auxiliaries and particles dropped from the index (stopwords.txt)."""
+    rows = Path(__file__).with_name("stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(row.strip() for row in rows if row.strip() and not row.startswith("#"))
+
+
+class KazakhStemFilter(Filter):
+    """Replaces each token with its stem; positions and offsets are left as they are."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        stem = stem_kazakh  # hot path: one local lookup per token
+        for token in tokens:
+            token.text = stem(token.text)
+            yield token
+
+
 def kazakh_analyzer():
-    return WordTokenizer() | NormalizeFilter()
+    # Stop words go before stemming: the list holds surface forms (еді, емес), and a
+    # stem such as де must not be dropped for every form of the verb "say".
+    return (WordTokenizer() | NormalizeFilter() | LookalikeFoldFilter()
+            | StopFilter(stoplist=stop_words(), minsize=1) | KazakhStemFilter())

@@ -1,0 +1,57 @@
+"""Folding look-alike letters inside Cyrillic words to the Kazakh Cyrillic letter.
+
+Kazakh text typed on Russian or Latin keyboards mixes in Latin letters that look the
+same (``i`` for ``і``, ``h`` for ``һ``, Latin ``a``, ``o``, ``c``...) and old or
+non-standard code points (``ə`` U+0259 for ``ә``, ``ӊ`` U+04CA for ``ң``). Folding
+happens only in words that contain Cyrillic letters, so English and Latin-script
+Kazakh words are left alone::
+
+    >>> fold_lookalikes("бiлiм")      # Latin i
+    'білім'
+    >>> fold_lookalikes("iphone")
+    'iphone'
+"""
+
+from whoosh.analysis import Filter
+
+from analyzers.cache import word_cache
+
+# Letters that may stand for a Kazakh Cyrillic letter (lowercase: the normalizer runs first).
+LOOKALIKES = str.maketrans({
+    "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "k": "к",
+    "i": "і",          # Latin i: Kazakh і (Russian и is never typed as i)
+    "h": "һ",          # Latin h inside Cyrillic: һ
+    "\u0259": "ә",     # ə LATIN SMALL LETTER SCHWA
+    "\u04d9": "ә",     # ә (already right; listed so the table reads complete)
+    "\u04ca": "ң",     # ӊ CYRILLIC SMALL LETTER EN WITH TAIL
+    "\u04a5": "ң",     # ҥ CYRILLIC SMALL LIGATURE EN GHE (Altai), seen for ң
+    "\u04e9": "ө",
+    "\u0131": "ы",     # dotless ı
+    "\u04bb": "һ",
+    "\u0456": "і",
+})
+
+
+def _has_cyrillic(word: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in word)
+
+
+@word_cache(maxsize=200_000)
+def fold_lookalikes(word: str) -> str:
+    """``word`` with look-alike letters replaced, if it is a Cyrillic word."""
+    if word.isascii() or not _has_cyrillic(word):
+        return word
+    return word.translate(LOOKALIKES)
+
+
+class LookalikeFoldFilter(Filter):
+    """Applies :func:`fold_lookalikes` to every token."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        fold = fold_lookalikes  # hot path: one local lookup per token
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token

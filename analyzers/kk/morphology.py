@@ -1,0 +1,158 @@
+"""Parsing a Kazakh word form into stem + inflectional suffixes, by the table in suffixes.py.
+
+:func:`analyses` lists every way the suffix grammar can split a word, right to left,
+checking slot order, vowel harmony and suffix-initial consonant assimilation; it knows
+nothing of which stems exist. The stemmer (stemmer.py) chooses among the analyses with
+the lexicon. Both the stemmer and the lexicon builder use this module, so the lexicon
+is always built by the same grammar that reads it.
+
+    >>> sorted({(a.stem, "+".join(a.chain)) for a in analyses("ормандарды") if a.kind == "noun"})
+    [('орман', 'plural+accusative'), ('ормандар', 'accusative'), ('ормандард', 'poss3'), ('ормандарды', '')]
+"""
+
+from dataclasses import dataclass
+
+from analyzers.kk.suffixes import FAMILIES, NOT_WORD_FINAL, NOUN, SOUND_CLASSES, VERB
+
+BACK_VOWELS = frozenset("аоұы")
+FRONT_VOWELS = frozenset("әөүіе")
+# Every vowel letter. The ones in neither set above (и, э, ю, я, ё) occur in Russian
+# loans (министр, компания) and do not decide harmony. у is a glide, not listed here.
+VOWEL_LETTERS = frozenset(SOUND_CLASSES["vowel"])
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A stem, the kind of stem the suffixes need (noun or verb) and the suffix chain."""
+    stem: str
+    kind: str
+    chain: tuple  # family names, left to right
+    first_length: int = 0  # letters of the suffix right after the stem
+
+
+def _harmony(text: str) -> str:
+    """'back', 'front' or '' (undecided) from the last vowel of ``text``.
+
+    Native words are harmonic; a word mixing back and front vowels is a loan or a
+    Russian name (Бозымбаев+тың, процес+і), whose suffixes follow no single rule.
+    """
+    last = ""
+    for letter in reversed(text):
+        if letter in BACK_VOWELS:
+            last = last or "back"
+            if last != "back":
+                return ""
+        elif letter in FRONT_VOWELS:
+            last = last or "front"
+            if last != "front":
+                return ""
+        elif letter in VOWEL_LETTERS and not last:
+            return ""
+    return last
+
+
+def _compile():
+    """Family name -> (allomorph, letters allowed before it, harmony of the allomorph)."""
+    compiled = {}
+    for family in FAMILIES:
+        rows = []
+        for form, classes in family.allomorphs:
+            letters = "".join(SOUND_CLASSES[c] for c in classes.split())
+            harmony = _harmony(form) if family.harmonic else ""
+            rows.append((form, frozenset(letters) if letters else None, harmony))
+        compiled[family.name] = (tuple(rows), frozenset(family.after))
+    return compiled
+
+
+_TABLE = _compile()
+
+# Voiced stem-final consonants that are voiceless in the dictionary form: a vowel
+# suffix voices п→б (кітабы), к→г (жүрегі), қ→ғ (аяғы).
+DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
+# Verb suffixes whose initial ы/і may belong to the stem (see "open_vowel" in suffixes.py).
+_HIGH_VOWEL_ABSORBED = frozenset({"verbal_noun", "converb_p", "voice", "aorist"})
+_WORD_END = (frozenset(_TABLE) - frozenset(NOT_WORD_FINAL)) | {NOUN, VERB}
+# A stem needs a vowel and at least two letters: су, ел, ас, ал, де.
+MIN_STEM = 2
+
+
+def analyses(word: str) -> list[Analysis]:
+    """Every split of ``word`` allowed by the suffix grammar (the bare word included)."""
+    found = []
+    _split(word, len(word), _WORD_END, (), found)
+    return found
+
+
+def _split(word, end, allowed, chain, found, first_length=0):
+    stem = word[:end]
+    if NOUN in allowed:
+        found.append(Analysis(stem, NOUN, chain, first_length))
+    if VERB in allowed:
+        found.append(Analysis(stem, VERB, chain, first_length))
+    for name in allowed:
+        entry = _TABLE.get(name)
+        if entry is None:
+            continue
+        rows, after = entry
+        for form, letters, harmony in rows:
+            if not stem.endswith(form):
+                continue
+            rest_end = end - len(form)
+            if rest_end < MIN_STEM:
+                continue
+            rest = word[:rest_end]
+            if letters is not None and rest[-1] not in letters:
+                continue
+            if harmony:
+                rest_harmony = _harmony(rest)
+                if rest_harmony and rest_harmony != harmony:
+                    continue
+            if not any(c in VOWEL_LETTERS for c in rest):
+                continue
+            # A lone consonant suffix must leave a real syllable: бас is not ба+с,
+            # жыл is not жы+л. Converb, present and verbal noun of two-letter verbs
+            # (де+п, де+й+ді, ал+у) are the exception.
+            if len(form) == 1 and rest_end < 3 and form not in "пйу" and form not in VOWEL_LETTERS:
+                continue
+            _split(word, rest_end, after, (name,) + chain, found, len(form))
+
+
+RESTORED, DEVOICED, CONTRACTED, ALTERNATIVE = "restored", "devoiced", "contracted", "alternative"
+
+
+def _harmonic_vowel(stem: str) -> str:
+    for letter in reversed(stem):
+        if letter in VOWEL_LETTERS:
+            return "ы" if letter in BACK_VOWELS else "і"
+    return "ы"
+
+
+def dictionary_spellings(analysis: Analysis, word: str):
+    """Other spellings the stem of ``analysis`` may have outside ``word``, each with
+    how sure the rule is: RESTORED (the dictionary spelling, if that is seen as a word),
+    DEVOICED (б/г/ғ before a vowel suffix: п/к/қ is the dictionary spelling unless the
+    voiced one is a word too), CONTRACTED (the stem as read is never a real spelling) or
+    ALTERNATIVE (both are possible; the better attested wins).
+
+        >>> list(dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы"))
+        [('кітап', 'devoiced')]
+    """
+    stem, chain = analysis.stem, analysis.chain
+    if analysis.kind == VERB and len(stem) >= 3 and stem[-1] == "и":
+        # ы/і + й is written и: қамтиды = қамты+й+ды, дамиды = дамы+й+ды.
+        yield stem[:-1] + _harmonic_vowel(stem[:-1]), CONTRACTED
+    if not chain:
+        return
+    next_letter = word[len(stem)]
+    if stem[-1] in DEVOICE and (next_letter in VOWEL_LETTERS or next_letter == "у"):
+        # кітаб+ы → кітап; у voices too: шығу, табу ← шық, тап
+        yield stem[:-1] + DEVOICE[stem[-1]], DEVOICED
+    if next_letter in VOWEL_LETTERS:
+        if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
+            # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
+            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED
+    if analysis.kind == VERB and chain[0] in _HIGH_VOWEL_ABSORBED \
+            and stem[-1] not in VOWEL_LETTERS:
+        # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
+        # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
+        yield stem + _harmonic_vowel(stem), ALTERNATIVE

@@ -1,0 +1,169 @@
+"""The Kazakh stemmer: the suffix grammar proposes splits, the lexicon chooses one.
+
+    >>> stem_kazakh("ормандарымызда")
+    'орман'
+    >>> stem_kazakh("пайдаланушыларға")      # the verb пайдалан, not the noun пайда
+    'пайдалан'
+
+How a split is chosen. :func:`analyses` lists every reading of the word as stem +
+suffixes that respects slot order, vowel harmony and consonant assimilation
+(ормандарды: орман+дар+ды, ормандар+ды, ...). The lexicon (stem_counts.tsv, built
+from Kazakh running text) says for each candidate stem how many distinct corpus
+forms read as that stem plus suffixes. Starting from the longest attested reading,
+a shorter stem replaces it only when it brings enough forms of its own: орман is
+seen in many forms besides ормандар+..., so it wins; ке (from кел+ді) is seen only
+through кел, so кел stays. Stems the lexicon has never seen (names, new loans) lose
+only noun inflection, and keep at least :data:`MIN_UNKNOWN_STEM` letters.
+
+Before any of that, three data files decide closed classes: irregular.tsv (pronoun
+and copula forms: маған → мен), unstemmed.txt (function words kept whole: басқа) and,
+in the analyzer, stopwords.txt (auxiliaries and particles dropped).
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from analyzers.cache import word_cache
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED, analyses,
+                                      dictionary_spellings)
+from analyzers.kk.suffixes import NOUN, VERB
+
+_HERE = Path(__file__).parent
+
+# A shorter stem must bring at least this share of new forms over the current one.
+NEW_FORMS_SHARE = 0.5
+# A stem read before a suffix of at least this many letters needs no forms of its own
+# beyond the reading: академиясы is академия+сы even if академия is seen only with -сы.
+# Lone letters are what swallow a real stem's forms (ке+л+ді, жүйел+і), so they do.
+OWN_EVIDENCE_EXEMPT = 2
+# Unknown words (not in the lexicon): shortest stem that noun inflection may leave.
+MIN_UNKNOWN_STEM = 4
+# Noun-only families an unknown stem may lose (verbal readings need lexicon evidence).
+_NOUN_FAMILIES = frozenset({
+    "plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3", "genitive",
+    "accusative", "dative", "locative", "ablative", "instrumental", "case_after_poss3",
+    "dative_after_poss12", "relativizer", "similative", "equative_after_poss3",
+})
+
+
+@lru_cache(maxsize=1)
+def stem_lexicon() -> dict:
+    """(stem, kind) -> (distinct corpus forms, {first suffix family: forms}), loaded on first use."""
+    lexicon = {}
+    with open(_HERE / "stem_counts.tsv", encoding="utf-8") as rows:
+        for row in rows:
+            if row.startswith("#"):
+                continue
+            stem, kind, total, families = row.rstrip("\n").split("\t")
+            by_family = {}
+            for item in families.split():
+                name, n = item.split("=")
+                by_family["" if name == "-" else name] = int(n)
+            lexicon[stem, kind] = (int(total), by_family)
+    return lexicon
+
+
+_UNSEEN = (0, {})
+# Hyphen-like joiners of compounds (as in analyzers/tokenize.py).
+_HYPHENS = "-\u2010\u2011"
+
+
+def _seen_bare(lexicon, stem: str) -> bool:
+    """Whether ``stem`` occurs in the corpus as a word of its own."""
+    return bool(lexicon.get((stem, NOUN), _UNSEEN)[1].get(""))
+
+
+@lru_cache(maxsize=1)
+def irregular_forms() -> dict:
+    """Closed-class forms no suffix rule reaches: pronoun stems (маған→мен) and the copula."""
+    table = {}
+    with open(_HERE / "irregular.tsv", encoding="utf-8") as rows:
+        for row in rows:
+            row = row.split("#", 1)[0].strip()
+            if row:
+                form, stem = row.split()
+                table[form] = stem
+    return table
+
+
+@lru_cache(maxsize=1)
+def unstemmed_words() -> frozenset:
+    """Function words and lexicalized case forms indexed as written (басқа, бірге)."""
+    with open(_HERE / "unstemmed.txt", encoding="utf-8") as rows:
+        return frozenset(row.strip() for row in rows if row.strip() and not row.startswith("#"))
+
+
+@word_cache(maxsize=200_000)
+def stem_kazakh(word: str) -> str:
+    """The stem of a lowercased, normalized Kazakh word form (never empty)."""
+    irregular = irregular_forms().get(word)
+    if irregular:
+        return irregular
+    if not word.isalpha():
+        return _stem_compound(word)
+    if len(word) < 3 or word in unstemmed_words():
+        return word
+    lexicon = stem_lexicon()
+    readings = []
+    for analysis in analyses(word):
+        stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
+        spelled = stem
+        seen, by_family = lexicon.get((stem, kind), _UNSEEN)
+        voiced_boundary = False
+        for other, rule in dictionary_spellings(analysis, word):
+            # The lexicon credits every reading to these spellings too (build_lexicon).
+            other_seen, other_by_family = lexicon.get((other, kind), _UNSEEN)
+            if not other_seen:
+                continue
+            if rule == DEVOICED and not _seen_bare(lexicon, stem):
+                # a word does not end in б/г/ғ, so a vowel suffix must have voiced it:
+                # тереңдігінде is тереңдік+і+нде even if тереңдік is rare
+                spelled, seen, by_family = other, other_seen, other_by_family
+                voiced_boundary = True
+            elif (rule == CONTRACTED
+                    # a restored spelling must be seen as a word: халық, ауыз (not ішік)
+                    or rule in (RESTORED, DEVOICED) and (_seen_bare(lexicon, other)
+                                                         # or a verb with forms of its
+                                                         # own: шықты beside шығады
+                                                         or kind == VERB and other_seen > seen)
+                    or rule == ALTERNATIVE and other_seen > seen):
+                spelled, seen, by_family = other, other_seen, other_by_family
+        # Forms that reach this stem by another first suffix than this reading's:
+        # evidence of its own (ке+л+ді is read only through кел, so ке has none).
+        if voiced_boundary or not chain or analysis.first_length >= OWN_EVIDENCE_EXEMPT:
+            own = seen
+        else:
+            own = seen - by_family.get(chain[0], 0)
+        readings.append((len(stem), seen, own, spelled, analysis))
+    readings.sort(key=lambda r: (-r[0], -r[1]))
+    chosen, chosen_seen = None, 0
+    for _, seen, own, spelled, _ in readings:
+        if not seen:
+            continue
+        # A shorter stem wins only with enough forms of its own, beyond the current one.
+        if chosen is None or min(own, seen - chosen_seen) >= max(1, NEW_FORMS_SHARE * chosen_seen):
+            chosen, chosen_seen = spelled, seen
+    if chosen is not None:
+        return chosen
+    return _stem_unknown(word, readings)
+
+
+def _stem_compound(word: str) -> str:
+    """A hyphenated compound inflects on its last part: Қасым-Жомарттың → қасым-жомарт."""
+    cut = max(word.rfind(h) for h in _HYPHENS)
+    last = word[cut + 1:]
+    if cut <= 0 or not last.isalpha():
+        return word                                   # РЭС-2026, or no compound at all
+    return word[:cut + 1] + stem_kazakh(last)
+
+
+def _stem_unknown(word, readings) -> str:
+    """A word without evidence in the lexicon: strip noun inflection only (Бозымбаевтың),
+    and not a lone letter, which is as often part of the word (жүйелі, туралы)."""
+    best = word
+    for length, _, _, spelled, analysis in readings:
+        if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
+                and len(word) - length >= 2
+                and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
+            best = spelled
+    return best

@@ -11,7 +11,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from analyzers import LANGUAGES, analyzer_for
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def text_field(lang: str) -> str:

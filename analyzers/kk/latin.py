@@ -68,3 +68,32 @@ def latin_to_cyrillic(text: str) -> str:
 def looks_kazakh_latin(text: str) -> bool:
     """True when ``text`` uses letters only the Kazakh Latin alphabet has (ä, ğ, q ...)."""
     return any(c in KAZAKH_LATIN_LETTERS for c in text) or bool(re.search(r"q", text, re.I))
+
+
+# Cyrillic to the 2021 Latin alphabet, for writing test queries the way users type them.
+_TO_LATIN = {
+    "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ж": "j",
+    "з": "z", "и": "i", "й": "i", "і": "ı", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
+    "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "ū",
+    "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ы": "y", "ш": "ş", "щ": "şş", "ч": "ch",
+    "ц": "c", "э": "e", "ю": "iu", "я": "ia", "ё": "io", "ъ": "", "ь": "",
+}
+
+
+def cyrillic_to_latin(text: str) -> str:
+    """Kazakh Cyrillic written in the 2021 Latin alphabet (lowercase letters keep case).
+
+    >>> cyrillic_to_latin("Қазақтелеком")
+    'Qazaqtelekom'
+    """
+    out = []
+    for char in text:
+        lower = char.lower()
+        latin = _TO_LATIN.get(lower)
+        if latin is None:
+            out.append(char)
+        elif char != lower:
+            out.append({"ı": "I", "i": "İ"}.get(latin[:1], latin[:1].upper()) + latin[1:])
+        else:
+            out.append(latin)
+    return "".join(out)

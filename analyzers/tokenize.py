@@ -25,7 +25,15 @@ _PART_PATTERN = re.compile(_WORD)
 
 
 class WordTokenizer(Tokenizer):
-    """Yields words and, for hyphenated compounds, the compound then its parts."""
+    """Yields words and, for hyphenated compounds, the compound then its parts.
+
+    A language whose hyphenated words are not all compounds (Russian ``кто-то``,
+    ``по-русски``) overrides :meth:`parts` to keep those whole.
+    """
+
+    def parts(self, word: str):
+        """Matches of the parts of the hyphenated ``word`` to index after it."""
+        return _PART_PATTERN.finditer(word)
 
     def __eq__(self, other):
         return other.__class__ is self.__class__
@@ -45,7 +53,7 @@ class WordTokenizer(Tokenizer):
                         keeporiginal)
             pos += 1
             if "-" in word or "\u2010" in word or "\u2011" in word:
-                for part in _PART_PATTERN.finditer(word):
+                for part in self.parts(word):
                     yield _fill(token, part.group(), pos, start_char + start + part.start(),
                                 start_char + start + part.end(), keeporiginal)
                     pos += 1

@@ -1,0 +1,109 @@
+"""Russian word form → index terms (pymorphy3 lemmas), one cached call per distinct form.
+
+    >>> lemmas("лесных")
+    ('лесной',)
+    >>> lemmas("зеленый")
+    ('зеленый',)
+
+Input is already normalized (lowercase, NFC, no stress marks, ё folded to е, see
+analyzers.normalize); output lemmas have ё folded to е too, because pymorphy3's
+normal forms spell ё (``ёжик``).
+
+Decisions, each measured with ``izde eval lemmas ru_dev.conllu --lang ru`` (figures
+in the commit messages and the report):
+
+- Ambiguity: a form is indexed under every lemma whose parse scores at least
+  ``AMBIGUITY_RATIO`` of the best parse (``стою`` → стоить, стоять). Top parse
+  alone misses the second reading; all parses conflate too much (``статей`` →
+  статья, стать).
+- A participle that pymorphy3 also knows as an adjective (``данный``,
+  ``открытый``, ``бывший``) is indexed as the adjective, not the verb: such
+  words live as adjectives (``данный вопрос`` is not about giving).
+- Superlatives keep their own lemma (``лучший``, ``крупнейший``), instead of
+  pymorphy3's positive degree (``хороший``): a search for ``хороший`` should not
+  rank every ``лучший``.
+- Unknown words (proper names, new words): pymorphy3's guess by suffix
+  (``алматинская`` → алматинский), which beat Snowball and the bare form.
+- All-Latin words are English inside Russian text: Snowball English stem. A word
+  mixing Cyrillic and Latin look-alike letters (``bаpвapа``) is read as Cyrillic.
+"""
+
+import re
+
+from analyzers.cache import word_cache
+from analyzers.en import stem_english
+
+# Keep a secondary parse's lemma when its score is at least this share of the
+# best parse's score.
+AMBIGUITY_RATIO = 0.3
+
+_CYRILLIC = re.compile("[а-я]")
+_LATIN = re.compile("[a-z]")
+# Latin letters that look like Cyrillic ones; typed by mistake or to dodge filters.
+_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+_LOOKALIKE_SET = frozenset("aceopxykmtbh")
+
+_ADJECTIVE = frozenset({"ADJF", "ADJS"})
+_PARTICIPLE = frozenset({"PRTF", "PRTS"})
+_SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
+
+_morph = None
+
+
+def morph_analyzer():
+    """The shared ``pymorphy3.MorphAnalyzer``, loaded on first use (~0.1 s)."""
+    global _morph
+    if _morph is None:
+        import pymorphy3
+        _morph = pymorphy3.MorphAnalyzer()
+    return _morph
+
+
+@word_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """Index terms of a normalized word form, most likely first; never empty.
+
+    >>> lemmas("стою")
+    ('стоить', 'стоять')
+    >>> lemmas("лучших")
+    ('лучший',)
+    """
+    if not _CYRILLIC.search(word):
+        if word.isascii() and word.isalpha():
+            return (stem_english(word),)
+        return (word,)  # numbers, codes, other scripts
+    if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
+        word = word.translate(_LOOKALIKES)
+    parses = morph_analyzer().parse(word)
+    if any(p.tag.POS in _ADJECTIVE for p in parses):
+        parses = [p for p in parses if p.tag.POS not in _PARTICIPLE] or parses
+    threshold = parses[0].score * AMBIGUITY_RATIO
+    terms = []
+    for parse in parses:
+        if parse.score < threshold:
+            continue
+        term = _lemma(parse).replace("ё", "е")
+        if term and term not in terms:
+            terms.append(term)
+    return tuple(terms) or (word,)
+
+
+def _lemma(parse) -> str:
+    if parse.tag.POS == "ADJF" and "Supr" in parse.tag:
+        # pymorphy3 files лучший under хороший; keep the superlative's own
+        # masculine nominative (the lexeme holds both лучший and наихороший, so
+        # take the one sharing most letters with the form).
+        candidates = [form.word for form in parse.lexeme
+                      if _SUPERLATIVE_LEMMA <= form.tag.grammemes]
+        if candidates:
+            return max(candidates, key=lambda c: _common_prefix(c, parse.word))
+    return parse.normal_form
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -31,6 +31,9 @@ class WordTokenizer(Tokenizer):
     ``по-русски``) overrides :meth:`parts` to keep those whole.
     """
 
+    # What a word is; a language may widen it (Russian adds @handles).
+    pattern = WORD_PATTERN
+
     def parts(self, word: str):
         """Matches of the parts of the hyphenated ``word`` to index after it."""
         return _PART_PATTERN.finditer(word)
@@ -46,7 +49,7 @@ class WordTokenizer(Tokenizer):
         if not tokenize:
             yield _fill(token, value, pos, start_char, start_char + len(value), keeporiginal)
             return
-        for match in WORD_PATTERN.finditer(value):
+        for match in self.pattern.finditer(value):
             word = match.group()
             start = match.start()
             yield _fill(token, word, pos, start_char + start, start_char + match.end(),

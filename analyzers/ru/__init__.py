@@ -12,13 +12,14 @@ query keeps only the most likely one: Whoosh's phrase query reads the query's
 terms as consecutive words, so a second term at the same position would break it.
 """
 
+import re
 from pathlib import Path
 
 from whoosh.analysis import Filter, StopFilter
 
-from analyzers.normalize import NormalizeFilter
-from analyzers.ru.lemmas import lemmas
-from analyzers.tokenize import WordTokenizer
+from analyzers.normalize import NormalizeFilter, normalize_word
+from analyzers.ru.lemmas import is_hyphenated_modifier, lemmas
+from analyzers.tokenize import WORD_PATTERN, WordTokenizer
 
 
 def _read_word_list(name: str) -> frozenset[str]:
@@ -29,30 +30,50 @@ def _read_word_list(name: str) -> frozenset[str]:
 
 STOP_WORDS = _read_word_list("stopwords.txt")
 
-# A hyphen that only attaches a particle or a prefix-like preposition makes one
-# word, not a compound: кто-то, что-нибудь, какой-либо, кое-где, по-русски,
-# скажи-ка. Their parts alone (то, по, русски) would only add noise; real
-# compounds (вице-министр, ООН-Хабитат, северо-запад) keep their parts.
+# Which hyphenated words are also indexed part by part (the shared tokenizer
+# splits them all). Measured on ru_dev.conllu (izde eval lemmas), all parts cost
+# about 3 points of conflation precision, almost all of it from adjectives.
+#
+# - A hyphen that only attaches a particle or a prefix-like preposition makes one
+#   word: кто-то, что-нибудь, какой-либо, кое-где, по-русски, скажи-ка.
+# - Hyphenated adjectives and adverbs (черно-белый, северо-западный,
+#   научно-технический, давным-давно) name one property: their first part is a
+#   combining stem, not a word (черно-, северо-), and `белый` should not find
+#   every черно-белый film. Kept whole.
+# - A case ending after a number (1980-х, 2-й, 11-е) is not a word: only the
+#   number is indexed as a part, so `1980` finds `1980-х`.
+# - Everything else is a compound of words and keeps its parts: вице-министр,
+#   северо-запад, рок-группа, интернет-магазин, ООН-Хабитат, РЭС-2026.
 _PARTICLE_SUFFIXES = ("-то", "-либо", "-нибудь", "-ка", "-таки", "-де")
 _PARTICLE_PREFIXES = ("кое-", "кой-", "по-")
-
-
-# A case ending after a number (1980-х, 2-й, 11-е) is not a word: of such a
-# compound only the number is indexed as a part.
 _ENDING_MAX_LEN = 3
+
+# A social-media handle (@screened-14, @ivan) names one account: it is indexed
+# whole, with its @, and never split or lemmatized; @ after a letter is an e-mail.
+_HANDLE_OR_WORD = re.compile(rf"(?:(?<![^\W_])@)?(?:{WORD_PATTERN.pattern})")
 
 
 class RussianTokenizer(WordTokenizer):
-    """:class:`WordTokenizer` that keeps particles and ordinal endings attached."""
+    """:class:`WordTokenizer` that keeps particles, ordinal endings and @handles attached.
+
+        >>> [t.text for t in RussianTokenizer()("вице-министр, кто-то, 1980-х")]
+        ['вице-министр', 'вице', 'министр', 'кто-то', '1980-х', '1980']
+    """
+
+    pattern = _HANDLE_OR_WORD
 
     def parts(self, word: str):
-        lowered = word.lower().replace("\u2010", "-").replace("\u2011", "-")
-        if lowered.endswith(_PARTICLE_SUFFIXES) or lowered.startswith(_PARTICLE_PREFIXES):
+        if word.startswith("@"):
+            return ()
+        folded = normalize_word(word).replace("\u2010", "-").replace("\u2011", "-")
+        if folded.endswith(_PARTICLE_SUFFIXES) or folded.startswith(_PARTICLE_PREFIXES):
             return ()
         parts = list(super().parts(word))
         if (len(parts) == 2 and parts[0].group().isdigit()
                 and parts[1].group().isalpha() and len(parts[1].group()) <= _ENDING_MAX_LEN):
             return parts[:1]
+        if is_hyphenated_modifier(folded):
+            return ()
         return parts
 
 

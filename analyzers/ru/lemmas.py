@@ -68,6 +68,8 @@ def lemmas(word: str) -> tuple[str, ...]:
     >>> lemmas("лучших")
     ('лучший',)
     """
+    if word.startswith("@"):
+        return (word,)  # a handle, see analyzers.ru.RussianTokenizer
     if not _CYRILLIC.search(word):
         if word.isascii() and word.isalpha():
             return (stem_english(word),)
@@ -75,8 +77,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
         word = word.translate(_LOOKALIKES)
     parses = morph_analyzer().parse(word)
-    if any(p.tag.POS in _ADJECTIVE for p in parses):
-        parses = [p for p in parses if p.tag.POS not in _PARTICIPLE] or parses
+    parses = _prefer_readings(parses) or parses
     threshold = parses[0].score * AMBIGUITY_RATIO
     terms = []
     for parse in parses:
@@ -86,6 +87,36 @@ def lemmas(word: str) -> tuple[str, ...]:
         if term and term not in terms:
             terms.append(term)
     return tuple(terms) or (word,)
+
+
+def _prefer_readings(parses):
+    pos = {p.tag.POS for p in parses}
+    if "ADJF" in pos and "PRTF" in pos:
+        # данный, открытый, бывший: the adjective, not the verb.
+        parses = [p for p in parses if p.tag.POS != "PRTF"]
+    if "ADJS" in pos and "PRTS" in pos:
+        # открыт, развит, отделен: a short form in a sentence is the verb's
+        # participle far more often than the short adjective.
+        parses = [p for p in parses if p.tag.POS != "ADJS"]
+    if "ADJS" in pos and ("ADVB" in pos or "PRED" in pos):
+        # прямо, плохо, похоже: the adverb, not the neuter short adjective.
+        parses = [p for p in parses if p.tag.POS != "ADJS"]
+    return parses
+
+
+# Parts of speech of hyphenated words that name one property or manner and
+# whose parts are not words of their own (see analyzers.ru.RussianTokenizer).
+_MODIFIER = frozenset({"ADJF", "ADJS", "COMP", "ADVB", "PRTF", "PRTS", "GRND", "PRED"})
+
+
+@word_cache(maxsize=50_000)
+def is_hyphenated_modifier(word: str) -> bool:
+    """Whether a lowercase hyphenated word is an adjective or adverb (черно-белый, давным-давно).
+
+    >>> is_hyphenated_modifier("северо-западный"), is_hyphenated_modifier("северо-запад")
+    (True, False)
+    """
+    return morph_analyzer().parse(word)[0].tag.POS in _MODIFIER
 
 
 def _lemma(parse) -> str:

@@ -29,6 +29,7 @@ in the commit messages and the report):
 """
 
 import re
+from pathlib import Path
 
 from analyzers.cache import word_cache
 from analyzers.en import stem_english
@@ -46,6 +47,17 @@ _LOOKALIKE_SET = frozenset("aceopxykmtbh")
 _ADJECTIVE = frozenset({"ADJF", "ADJS"})
 _PARTICIPLE = frozenset({"PRTF", "PRTS"})
 _SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
+
+
+
+def _read_abbreviations() -> dict[str, str]:
+    text = Path(__file__).with_name("abbreviations.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#"))
+    return {abbreviation.strip(): lemma.strip() for abbreviation, lemma in rows}
+
+
+ABBREVIATIONS = _read_abbreviations()
 
 _morph = None
 
@@ -74,10 +86,14 @@ def lemmas(word: str) -> tuple[str, ...]:
         if word.isascii() and word.isalpha():
             return (stem_english(word),)
         return (word,)  # numbers, codes, other scripts
+    if word in ABBREVIATIONS:
+        return (ABBREVIATIONS[word],)
     if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
         word = word.translate(_LOOKALIKES)
     parses = morph_analyzer().parse(word)
     parses = _prefer_readings(parses) or parses
+    # Scores are compared per parse, not summed per lemma: summing (pymorphy3
+    # spreads a lemma over its case/gender variants) measured no better.
     threshold = parses[0].score * AMBIGUITY_RATIO
     terms = []
     for parse in parses:
@@ -101,6 +117,9 @@ def _prefer_readings(parses):
     if "ADJS" in pos and ("ADVB" in pos or "PRED" in pos):
         # прямо, плохо, похоже: the adverb, not the neuter short adjective.
         parses = [p for p in parses if p.tag.POS != "ADJS"]
+    if "PRTS" in pos and ("ADVB" in pos or "PRED" in pos):
+        # открыто, видимо: the adverb, not the neuter short participle.
+        parses = [p for p in parses if p.tag.POS != "PRTS"]
     return parses
 
 

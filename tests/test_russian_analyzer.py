@@ -16,7 +16,7 @@ from whoosh.qparser import QueryParser
 
 from analyzers import analyzer_for
 from analyzers.ru import index_terms
-from analyzers.ru.lemmas import lemmas
+from analyzers.ru.morphology import lemmas
 
 RU = analyzer_for("ru")
 

@@ -44,6 +44,10 @@ _LATIN = re.compile("[a-z]")
 _LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
 _LOOKALIKE_SET = frozenset("aceopxykmtbh")
 
+# A letter typed three or more times (даааа, клааааасс, спасиииибо): no Russian
+# word has that, except a handful such as длинношеее, which pymorphy3 knows.
+_ELONGATION = re.compile(r"([а-я])\1{2,}")
+
 _ADJECTIVE = frozenset({"ADJF", "ADJS"})
 _PARTICIPLE = frozenset({"PRTF", "PRTS"})
 _SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
@@ -90,7 +94,10 @@ def lemmas(word: str) -> tuple[str, ...]:
         return (ABBREVIATIONS[word],)
     if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
         word = word.translate(_LOOKALIKES)
-    parses = morph_analyzer().parse(word)
+    morph = morph_analyzer()
+    if _ELONGATION.search(word) and not morph.word_is_known(word):
+        word = _shorten_elongation(word, morph)
+    parses = morph.parse(word)
     parses = _prefer_readings(parses) or parses
     # Scores are compared per parse, not summed per lemma: summing (pymorphy3
     # spreads a lemma over its case/gender variants) measured no better.
@@ -103,6 +110,15 @@ def lemmas(word: str) -> tuple[str, ...]:
         if term and term not in terms:
             terms.append(term)
     return tuple(terms) or (word,)
+
+
+def _shorten_elongation(word: str, morph) -> str:
+    """Collapse letters typed 3+ times to one letter, or to two if only that is a known word."""
+    single = _ELONGATION.sub(r"\1", word)
+    if morph.word_is_known(single):
+        return single
+    double = _ELONGATION.sub(r"\1\1", word)
+    return double if morph.word_is_known(double) else single
 
 
 def _prefer_readings(parses):

@@ -22,6 +22,8 @@ in the commit messages and the report):
 - Superlatives keep their own lemma (``лучший``, ``крупнейший``), instead of
   pymorphy3's positive degree (``хороший``): a search for ``хороший`` should not
   rank every ``лучший``.
+- An adverb that is a noun's frozen instrumental (зимой, ночью) is indexed under
+  the noun too, whatever its score.
 - Unknown words (proper names, new words): pymorphy3's guess by suffix
   (``алматинская`` → алматинский), which beat Snowball and the bare form.
 - All-Latin words are English inside Russian text: Snowball English stem. A word
@@ -103,13 +105,24 @@ def lemmas(word: str) -> tuple[str, ...]:
     # spreads a lemma over its case/gender variants) measured no better.
     threshold = parses[0].score * AMBIGUITY_RATIO
     terms = []
+    adverb_first = parses[0].tag.POS in _ADVERB_OR_PREPOSITION
     for parse in parses:
-        if parse.score < threshold:
+        if parse.score < threshold and not (adverb_first and _is_noun_instrumental(parse)):
             continue
         term = _lemma(parse).replace("ё", "е")
         if term and term not in terms:
             terms.append(term)
     return tuple(terms) or (word,)
+
+
+# зимой, ночью, вечером, рядом, путём: adverbs (or prepositions) that are a noun's
+# instrumental case, frozen. pymorphy3 rates the noun reading low, but the letters
+# are that noun's form and a search for зима should find зимой.
+_ADVERB_OR_PREPOSITION = frozenset({"ADVB", "PREP"})
+
+
+def _is_noun_instrumental(parse) -> bool:
+    return parse.tag.POS == "NOUN" and "ablt" in parse.tag
 
 
 def _shorten_elongation(word: str, morph) -> str:

@@ -181,3 +181,23 @@ def test_query_terms_of_a_text_are_among_its_index_terms(text):
 def test_lemmas_are_never_empty_for_odd_words():
     for word in ["ъ", "ь", "ы", "й", "ё", "-", "2026", "x", "ааааа"]:
         assert all(lemmas(word)) and lemmas(word)
+
+
+def test_highlights_mark_the_surface_form_for_any_reading():
+    schema = Schema(body=TEXT(analyzer=analyzer_for("ru"), stored=True))
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        writer.add_document(body="Я долго стою у окна. Вице-министр посетил Алматы.")
+    parser = QueryParser("body", index.schema)
+    with index.searcher() as searcher:
+        def marked(q):
+            [hit] = searcher.search(parser.parse(q))
+            return hit.highlights("body")
+        assert '">стою</b>' in marked("стоять")
+        assert '">стою</b>' in marked("стоит")
+        assert 'Вице-<b class="match term0">министр</b>' in marked("министр")
+
+
+def test_seasonal_adverbs_find_their_noun():
+    assert finds("зима", "зимой было холодно")
+    assert finds("ночь", "работали ночью")

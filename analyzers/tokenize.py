@@ -63,9 +63,9 @@ class WordTokenizer(Tokenizer):
             if positions:
                 token.pos = pos
             if chars:
-                start = start_char + match.start()
-                token.startchar = start
-                token.endchar = start + len(word)
+                start, end = match.span()
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
             pos += 1
             if not word.isalnum() and ("-" in word or "\u2010" in word or "\u2011" in word):

@@ -118,10 +118,11 @@ class RussianLemmaFilter(Filter):
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
-    def __call__(self, tokens):
+    def __call__(self, tokens, _terms=_first_and_other_terms):
+        # (_terms bound as a default: a local lookup on every token, not a global one.)
         dropped = 0
         for token in tokens:
-            first, others = _first_and_other_terms(token.text)
+            first, others = _terms(token.text)
             if first is None:
                 if token.removestops:
                     dropped += 1

@@ -21,7 +21,9 @@ from whoosh.analysis import Token, Tokenizer
 _WORD = r"[^\W_]+(?:[\u0300-\u036f]+[^\W_]*)*"
 # Hyphen-like joiners: ASCII hyphen, Unicode hyphen, non-breaking hyphen.
 _HYPHENS = "-\u2010\u2011"
-WORD_PATTERN = re.compile(rf"{_WORD}(?:[{_HYPHENS}]{_WORD})*")
+# The hyphenated tail is a group, so `match.lastindex` tells a compound from a
+# plain word without looking at the word again (the tokenizer's hot path).
+WORD_PATTERN = re.compile(rf"{_WORD}((?:[{_HYPHENS}]{_WORD})+)?")
 _PART_PATTERN = re.compile(_WORD)
 
 
@@ -50,9 +52,8 @@ class WordTokenizer(Tokenizer):
         if not tokenize:
             yield _fill(token, value, pos, start_char, start_char + len(value), keeporiginal)
             return
-        # The hot path of every analyzer: the fields are set inline for a plain
-        # word (no _fill call), and the hyphen test runs only on words that are
-        # not plain letters/digits.
+        # The hot path of every analyzer: the fields are set inline (no _fill
+        # call), and compounds are told apart by the pattern's group.
         for match in self.pattern.finditer(value):
             word = match.group()
             token.text = word
@@ -60,16 +61,16 @@ class WordTokenizer(Tokenizer):
             token.stopped = False
             if keeporiginal:
                 token.original = word
-            if positions:
-                token.pos = pos
-            if chars:
-                start, end = match.span()
-                token.startchar = start_char + start
-                token.endchar = start_char + end
+            # pos and offsets are set even when not asked for: cheaper than
+            # testing the flags on every word, and harmless.
+            token.pos = pos
+            start, end = match.span()
+            token.startchar = start_char + start
+            token.endchar = start_char + end
             yield token
             pos += 1
-            if not word.isalnum() and ("-" in word or "\u2010" in word or "\u2011" in word):
-                start = start_char + match.start()
+            if match.lastindex:  # a hyphenated compound
+                start = start_char + start
                 for part in self.parts(word):
                     yield _fill(token, part.group(), pos, start + part.start(),
                                 start + part.end(), keeporiginal)

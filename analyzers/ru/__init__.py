@@ -20,7 +20,7 @@ from whoosh.analysis import Filter
 from analyzers.cache import word_cache
 from analyzers.normalize import normalize_word
 from analyzers.ru.morphology import is_hyphenated_modifier, lemmas
-from analyzers.tokenize import WORD_PATTERN, WordTokenizer
+from analyzers.tokenize import _HYPHENS, _WORD, WORD_PATTERN, WordTokenizer
 
 
 def _read_word_list(name: str) -> frozenset[str]:
@@ -51,8 +51,10 @@ _ENDING_MAX_LEN = 3
 
 # A social-media handle (@screened-14, @ivan) names one account: it is indexed
 # whole, with its @, and never split or lemmatized; @ after a letter is an e-mail.
-# (An alternation, so plain words match as fast as with WORD_PATTERN.)
-_HANDLE_OR_WORD = re.compile(rf"(?:{WORD_PATTERN.pattern})|(?<![^\W_])@(?:{WORD_PATTERN.pattern})")
+# An alternation, so plain words match as fast as with WORD_PATTERN; the handle
+# branch has no group, so the tokenizer never splits a handle.
+_HANDLE_OR_WORD = re.compile(
+    rf"{WORD_PATTERN.pattern}|(?<![^\W_])@{_WORD}(?:[{_HYPHENS}]{_WORD})*")
 
 
 class RussianTokenizer(WordTokenizer):

@@ -201,3 +201,10 @@ def test_highlights_mark_the_surface_form_for_any_reading():
 def test_seasonal_adverbs_find_their_noun():
     assert finds("зима", "зимой было холодно")
     assert finds("ночь", "работали ночью")
+
+
+def test_kept_stop_words_do_not_shift_the_other_positions():
+    text = "Министерство по чрезвычайным делам"
+    indexed = [(t.text, t.pos) for t in RU(text, positions=True)]
+    kept = [(t.text, t.pos) for t in RU(text, positions=True, removestops=False) if not t.stopped]
+    assert kept == indexed

@@ -32,8 +32,10 @@ def _read_word_list(name: str) -> frozenset[str]:
 STOP_WORDS = _read_word_list("stopwords.txt")
 
 # Which hyphenated words are also indexed part by part (the shared tokenizer
-# splits them all). Measured on ru_dev.conllu (izde eval lemmas), all parts cost
-# about 3 points of conflation precision, almost all of it from adjectives.
+# splits them all). Parts cost conflation precision, since черно-белый then meets
+# белый; on ru_dev.conllu (izde eval lemmas) splitting every compound cost 3.0
+# points, of which hyphenated adjectives 2.2. What is left (P .948 against .957
+# with no parts at all) is the price of `министр` finding `вице-министр`.
 #
 # - A hyphen that only attaches a particle or a prefix-like preposition makes one
 #   word: кто-то, что-нибудь, какой-либо, кое-где, по-русски, скажи-ка.
@@ -108,13 +110,15 @@ class RussianLemmaFilter(Filter):
     The three steps (analyzers.normalize.normalize_word, STOP_WORDS,
     analyzers.ru.morphology.lemmas) are one filter and one cached call per token
     because every filter layer costs a Python generator step on every token:
-    fused, the analyzer runs ~1.4x faster than as NormalizeFilter | StopFilter |
-    lemma filter, and faster than Whoosh's stock Russian analyzer.
+    fused, the analyzer ran 1.3-1.6x faster than as NormalizeFilter | StopFilter |
+    lemma filter, and about as fast as Whoosh's stock Russian analyzer
+    (``izde eval lemmas --compare-stock``).
 
-    Positions after a dropped stop word close up, as StopFilter(renumber=True)
-    would do, so the phrase "министерство по делам" is [министерство, дело] at
-    consecutive positions both in the index and in the query. With
-    ``removestops=False`` (highlighting) stop words pass through marked ``stopped``.
+    Positions after a stop word close up, as with StopFilter(renumber=True), so
+    the phrase "министерство по делам" is [министерство, дело] at consecutive
+    positions both in the index and in the query. With ``removestops=False``
+    (highlighting) stop words pass through marked ``stopped``, at their own
+    position, and the others are numbered as in the index.
     """
 
     def __eq__(self, other):
@@ -126,9 +130,8 @@ class RussianLemmaFilter(Filter):
         for token in tokens:
             first, others = _terms(token.text)
             if first is None:
-                if token.removestops:
-                    dropped += 1
-                else:
+                dropped += 1
+                if not token.removestops:
                     token.text = normalize_word(token.text)
                     token.stopped = True
                     yield token

@@ -58,10 +58,12 @@ _LOOKALIKE_SET = frozenset("aceopxykmtbh")
 # word has that, except a handful such as длинношеее, which pymorphy3 knows.
 _ELONGATION = re.compile(r"([а-я])\1{2,}")
 
-_ADJECTIVE = frozenset({"ADJF", "ADJS"})
-_PARTICIPLE = frozenset({"PRTF", "PRTS"})
 _SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
 
+# зимой, ночью, вечером, рядом, путём: adverbs (or prepositions) that are a noun's
+# instrumental case, frozen. pymorphy3 rates the noun reading low, but the letters
+# are that noun's form and a search for зима should find зимой.
+_ADVERB_OR_PREPOSITION = frozenset({"ADVB", "PREP"})
 
 
 def _read_abbreviations() -> dict[str, str]:
@@ -121,12 +123,6 @@ def lemmas(word: str) -> tuple[str, ...]:
         if term and term not in terms:
             terms.append(term)
     return tuple(terms) or (word,)
-
-
-# зимой, ночью, вечером, рядом, путём: adverbs (or prepositions) that are a noun's
-# instrumental case, frozen. pymorphy3 rates the noun reading low, but the letters
-# are that noun's form and a search for зима should find зимой.
-_ADVERB_OR_PREPOSITION = frozenset({"ADVB", "PREP"})
 
 
 def _is_noun_instrumental(parse) -> bool:

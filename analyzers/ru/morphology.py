@@ -1,0 +1,192 @@
+"""Russian word form → index terms (pymorphy3 lemmas), one cached call per distinct form.
+
+    >>> lemmas("лесных")
+    ('лесной',)
+    >>> lemmas("зеленый")
+    ('зеленый',)
+
+Input is already normalized (lowercase, NFC, no stress marks, ё folded to е, see
+analyzers.normalize); output lemmas have ё folded to е too, because pymorphy3's
+normal forms spell ё (``ёжик``).
+
+Decisions, each measured on ru_dev.conllu with ``python -m search.cli eval lemmas
+ru_dev.conllu --lang ru`` (conflation F1; more figures in the commit messages):
+
+- Ambiguity: a form is indexed under every lemma whose parse scores at least
+  ``AMBIGUITY_RATIO`` of the best parse (``стою`` → стоить, стоять). Threshold
+  0.2/0.3/0.4/0.5/0.7/1.0 gave F1 .943/.942/.940/.940/.939/.938; 0.3 has the
+  better precision of the two best. Summing scores per lemma, or keeping only
+  same-POS (or only other-POS) readings, measured worse (.941, .936, .939).
+- A participle that pymorphy3 also knows as an adjective (``данный``,
+  ``открытый``, ``бывший``) is indexed as the adjective, not the verb: such words
+  live as adjectives (``данный вопрос`` is not about giving). P .935→.951,
+  R .945→.935 before the other rules; deciding by the top reading instead: worse.
+- Short forms: a participle over a short adjective (``открыт`` → открыть), an
+  adverb over a short adjective or participle (``прямо``, ``видимо``):
+  F1 .931 → .934 (precision +1.3 points).
+- Superlatives keep their own lemma (``лучший``, ``крупнейший``), not pymorphy3's
+  positive degree (``хороший``): a search for ``хороший`` should not rank every
+  ``лучший``. Precision +1.3 points, recall unchanged.
+- An adverb that is a noun's frozen instrumental (``зимой``, ``ночью``) is indexed
+  under the noun too, whatever its score: recall +0.2 points.
+- Unknown words (proper names, new words): pymorphy3's guess by suffix
+  (``алматинская`` → алматинский): F1 .9451, against the bare form .9450 and
+  Snowball .9444. Letters typed three times or more are collapsed first.
+- All-Latin words are English inside Russian text: Snowball English stem. A word
+  mixing Cyrillic and Latin look-alike letters (``bаpвapа``) is read as Cyrillic.
+- Standard abbreviations (``тыс``, ``млн``, ``гг``) map to their word
+  (abbreviations.tsv): recall +0.4 points.
+"""
+
+import re
+from pathlib import Path
+
+from analyzers.cache import word_cache
+from analyzers.en import stem_english
+
+# Keep a secondary parse's lemma when its score is at least this share of the
+# best parse's score.
+AMBIGUITY_RATIO = 0.3
+
+_CYRILLIC = re.compile("[а-я]")
+_LATIN = re.compile("[a-z]")
+# Latin letters that look like Cyrillic ones; typed by mistake or to dodge filters.
+_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+_LOOKALIKE_SET = frozenset("aceopxykmtbh")
+
+# A letter typed three or more times (даааа, клааааасс, спасиииибо): no Russian
+# word has that, except a handful such as длинношеее, which pymorphy3 knows.
+_ELONGATION = re.compile(r"([а-я])\1{2,}")
+
+_SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
+
+# зимой, ночью, вечером, рядом, путём: adverbs (or prepositions) that are a noun's
+# instrumental case, frozen. pymorphy3 rates the noun reading low, but the letters
+# are that noun's form and a search for зима should find зимой.
+_ADVERB_OR_PREPOSITION = frozenset({"ADVB", "PREP"})
+
+
+def _read_abbreviations() -> dict[str, str]:
+    text = Path(__file__).with_name("abbreviations.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#"))
+    return {abbreviation.strip(): lemma.strip() for abbreviation, lemma in rows}
+
+
+ABBREVIATIONS = _read_abbreviations()
+
+_morph = None
+
+
+def morph_analyzer():
+    """The shared ``pymorphy3.MorphAnalyzer``, loaded on first use (~0.1 s)."""
+    global _morph
+    if _morph is None:
+        import pymorphy3
+        _morph = pymorphy3.MorphAnalyzer()
+    return _morph
+
+
+@word_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """Index terms of a normalized word form, most likely first; never empty.
+
+    >>> lemmas("стою")
+    ('стоить', 'стоять')
+    >>> lemmas("лучших")
+    ('лучший',)
+    """
+    if word.startswith("@"):
+        return (word,)  # a handle, see analyzers.ru.RussianTokenizer
+    if not _CYRILLIC.search(word):
+        if word.isascii() and word.isalpha():
+            return (stem_english(word),)
+        return (word,)  # numbers, codes, other scripts
+    if word in ABBREVIATIONS:
+        return (ABBREVIATIONS[word],)
+    if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
+        word = word.translate(_LOOKALIKES)
+    morph = morph_analyzer()
+    if _ELONGATION.search(word) and not morph.word_is_known(word):
+        word = _shorten_elongation(word, morph)
+    parses = morph.parse(word)
+    parses = _prefer_readings(parses) or parses
+    # Scores are compared per parse, not summed per lemma: summing (pymorphy3
+    # spreads a lemma over its case/gender variants) measured no better.
+    threshold = parses[0].score * AMBIGUITY_RATIO
+    terms = []
+    adverb_first = parses[0].tag.POS in _ADVERB_OR_PREPOSITION
+    for parse in parses:
+        if parse.score < threshold and not (adverb_first and _is_noun_instrumental(parse)):
+            continue
+        term = _lemma(parse).replace("ё", "е")
+        if term and term not in terms:
+            terms.append(term)
+    return tuple(terms) or (word,)
+
+
+def _is_noun_instrumental(parse) -> bool:
+    return parse.tag.POS == "NOUN" and "ablt" in parse.tag
+
+
+def _shorten_elongation(word: str, morph) -> str:
+    """Collapse letters typed 3+ times to one letter, or to two if only that is a known word."""
+    single = _ELONGATION.sub(r"\1", word)
+    if morph.word_is_known(single):
+        return single
+    double = _ELONGATION.sub(r"\1\1", word)
+    return double if morph.word_is_known(double) else single
+
+
+def _prefer_readings(parses):
+    pos = {p.tag.POS for p in parses}
+    if "ADJF" in pos and "PRTF" in pos:
+        # данный, открытый, бывший: the adjective, not the verb.
+        parses = [p for p in parses if p.tag.POS != "PRTF"]
+    if "ADJS" in pos and "PRTS" in pos:
+        # открыт, развит, отделен: a short form in a sentence is the verb's
+        # participle far more often than the short adjective.
+        parses = [p for p in parses if p.tag.POS != "ADJS"]
+    if "ADJS" in pos and ("ADVB" in pos or "PRED" in pos):
+        # прямо, плохо, похоже: the adverb, not the neuter short adjective.
+        parses = [p for p in parses if p.tag.POS != "ADJS"]
+    if "PRTS" in pos and ("ADVB" in pos or "PRED" in pos):
+        # открыто, видимо: the adverb, not the neuter short participle.
+        parses = [p for p in parses if p.tag.POS != "PRTS"]
+    return parses
+
+
+# Parts of speech of hyphenated words that name one property or manner and
+# whose parts are not words of their own (see analyzers.ru.RussianTokenizer).
+_MODIFIER = frozenset({"ADJF", "ADJS", "COMP", "ADVB", "PRTF", "PRTS", "GRND", "PRED"})
+
+
+@word_cache(maxsize=50_000)
+def is_hyphenated_modifier(word: str) -> bool:
+    """Whether a normalized hyphenated word is an adjective or adverb (черно-белый, давным-давно).
+
+    >>> is_hyphenated_modifier("северо-западный"), is_hyphenated_modifier("северо-запад")
+    (True, False)
+    """
+    return morph_analyzer().parse(word)[0].tag.POS in _MODIFIER
+
+
+def _lemma(parse) -> str:
+    if parse.tag.POS == "ADJF" and "Supr" in parse.tag:
+        # pymorphy3 files лучший under хороший; keep the superlative's own
+        # masculine nominative (the lexeme holds both лучший and наихороший, so
+        # take the one sharing most letters with the form).
+        candidates = [form.word for form in parse.lexeme
+                      if _SUPERLATIVE_LEMMA <= form.tag.grammemes]
+        if candidates:
+            return max(candidates, key=lambda c: _common_prefix(c, parse.word))
+    return parse.normal_form
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n

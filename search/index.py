@@ -19,7 +19,7 @@ from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
 from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
-from search.indexer import Progress, UpdateReport, update_index
+from search.indexer import Progress, UpdateReport, add_records, update_index
 from search.manifest import MANIFEST_NAME, Manifest
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
@@ -149,6 +149,22 @@ class Index:
         self._close_searcher()  # the next search opens the new state
         return report
 
+    def add_paragraphs(self, records: Iterable[dict], progress: Progress | None = None,
+                       wait: float = 0.0) -> int:
+        """Index paragraphs that are not files: records ``{"id", "text"}``.
+
+        The id comes back as the hit's ``path`` (``paragraph`` is 1); a record with
+        an id already indexed replaces it. The language is detected from the text.
+
+            >>> ix.add_paragraphs([{"id": "doc-1", "text": "Лесные пожары в области Абай"}])
+            1
+        """
+        if not self.exists:
+            self._create()
+        added = add_records(self._open(), records, progress=progress, timeout=wait)
+        self._close_searcher()
+        return added
+
     def _create(self) -> None:
         if self.path.exists() and not self.path.is_dir():
             raise CorruptIndexError(f"{self.path} is a file, not an index folder")
@@ -180,8 +196,25 @@ class Index:
     def parse(self, query: str) -> ParsedQuery:
         return parse_query(query, self._schema)
 
-    def search(self, query: str, limit: int = 10, lang: str | None = None) -> list[Hit]:
-        """The best paragraphs for ``query``, best first (see :mod:`search.query` for syntax)."""
+    def search(self, query: str, limit: int = 10, lang: str | None = None,
+               snippets: bool = True) -> list[Hit]:
+        """The best paragraphs for ``query``, best first (see :mod:`search.query` for syntax).
+
+        With ``snippets=False`` hits carry an empty snippet, which saves re-analyzing
+        every paragraph shown.
+        """
+        parsed, results = self._results(query, limit, lang)
+        return [self._hit(result, parsed, snippets) for result in results]
+
+    def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
+        """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
+
+        For paragraphs added with :meth:`add_paragraphs` that is their id.
+        """
+        _, results = self._results(query, limit, lang)
+        return [result["path"] for result in results]
+
+    def _results(self, query: str, limit: int, lang: str | None):
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
         parsed = self.parse(query)
@@ -190,14 +223,16 @@ class Index:
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        results = searcher.search(parsed.query, limit=limit, filter=combined)
-        return [self._hit(result, parsed) for result in results]
+        return parsed, searcher.search(parsed.query, limit=limit, filter=combined)
 
-    def _hit(self, result, parsed: ParsedQuery) -> Hit:
+    def _hit(self, result, parsed: ParsedQuery, snippets: bool = True) -> Hit:
         stored = result.fields()
         lang = stored["lang"]
-        terms = parsed.terms.get(text_field(lang), set())
-        snippet = make_snippet(stored["text"], terms, analyzer_for(lang))
+        if snippets:
+            terms = parsed.terms.get(text_field(lang), set())
+            snippet = make_snippet(stored["text"], terms, analyzer_for(lang))
+        else:
+            snippet = Snippet(())
         return Hit(stored["path"], stored["paragraph"], lang, result.score, stored["text"], snippet)
 
     def stats(self) -> IndexStats:

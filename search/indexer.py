@@ -102,6 +102,42 @@ def documents_for(path: Path, text: str):
         }
 
 
+def document_for_record(record: dict) -> dict:
+    """The Whoosh document of one paragraph given as a record ``{"id", "text"}``.
+
+    The id is kept as the document's ``path`` (and its ``file`` name, for
+    ``file:`` filters); the language is detected from the text as for files.
+    """
+    text = record["text"]
+    lang = detect_language(text)
+    doc_id = str(record["id"])
+    return {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
+            text_field(lang): text}
+
+
+def add_records(ix, records: Iterable[dict], progress: Progress | None = None,
+                timeout: float = 0.0) -> int:
+    """Add (or replace, by id) paragraphs that are not files; returns how many were added."""
+    records = list(records)
+    try:
+        writer = ix.writer(timeout=timeout)
+    except LockError:
+        raise IndexLockedError(f"{ix.storage.folder}: the index is being updated by another "
+                               f"process; try again when it finishes") from None
+    try:
+        for done, record in enumerate(records, start=1):
+            document = document_for_record(record)
+            writer.delete_by_term("path", document["path"])
+            writer.add_document(**document)
+            if progress:
+                progress(done, len(records), document["path"])
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(records)
+
+
 def update_index(ix, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  timeout: float = 0.0) -> UpdateReport:

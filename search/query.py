@@ -24,6 +24,10 @@ from search.schema import TEXT_FIELDS
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _GUILLEMETS = str.maketrans({"«": '"', "»": '"', "„": '"', "“": '"', "”": '"'})
 _HAS_WORD = re.compile(r"[^\W_]")
+# A question mark that ends a word ends a question; only inside a word (``te?t``)
+# is it Whoosh's one-letter wildcard. Otherwise ``surrender?`` would find
+# ``surrendered`` but never ``surrender``.
+_QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 # Coordination bonus: a paragraph matching more query words ranks higher.
 _OR_SCALE = 0.9
 
@@ -61,7 +65,7 @@ def parse_query(text: str, schema) -> ParsedQuery:
     def take_filter(match):
         filters.setdefault(match.group(1).lower(), []).append(match.group(2).strip('"'))
         return " "
-    remainder = _FILTER.sub(take_filter, normalized).strip()
+    remainder = _QUESTION_MARK.sub(" ", _FILTER.sub(take_filter, normalized)).strip()
     if not _HAS_WORD.search(remainder):
         remainder = ""  # only punctuation or bare wildcards: nothing to search for
 

@@ -21,6 +21,12 @@ def text_field(lang: str) -> str:
 TEXT_FIELDS = tuple(text_field(lang) for lang in LANGUAGES)
 
 
+def field_language(fieldname: str) -> str | None:
+    """The language whose paragraphs fill ``fieldname`` (``text_ru`` -> ``ru``), else None."""
+    prefix, _, lang = fieldname.rpartition("_")
+    return lang if prefix and lang in LANGUAGES else None
+
+
 def build_schema() -> Schema:
     fields = {
         "path": ID(stored=True),

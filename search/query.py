@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser, query as q
 
+from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
 from search.schema import TEXT_FIELDS
+from search.stopwords import is_stop_word
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _GUILLEMETS = str.maketrans({"«": '"', "»": '"', "„": '"', "“": '"', "”": '"'})
@@ -28,6 +30,9 @@ _HAS_WORD = re.compile(r"[^\W_]")
 # is it Whoosh's one-letter wildcard. Otherwise ``surrender?`` would find
 # ``surrendered`` but never ``surrender``.
 _QUESTION_MARK = re.compile(r"\?(?![^\W_])")
+# Anything that makes a query more than words: quotes, groups, fuzzy and
+# wildcard marks, boosts, ranges, +/- prefixes, boolean operators.
+_SYNTAX = re.compile(r"[\"()~*?^\[\]{}]|(?<![^\s(])[+-]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # Coordination bonus: a paragraph matching more query words ranks higher.
 _OR_SCALE = 0.9
 
@@ -68,6 +73,8 @@ def parse_query(text: str, schema) -> ParsedQuery:
     remainder = _QUESTION_MARK.sub(" ", _FILTER.sub(take_filter, normalized)).strip()
     if not _HAS_WORD.search(remainder):
         remainder = ""  # only punctuation or bare wildcards: nothing to search for
+    elif is_natural_language(remainder):
+        remainder = drop_stop_words(remainder)
 
     parsed = _exclusions_as_and_not(_parser(schema).parse(remainder)) if remainder else q.NullQuery
     if parsed is q.NullQuery:
@@ -79,6 +86,29 @@ def parse_query(text: str, schema) -> ParsedQuery:
         if fieldname in TEXT_FIELDS:
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
     return ParsedQuery(text, parsed, _filter_query(filters), terms)
+
+
+def is_natural_language(text: str) -> bool:
+    """Whether ``text`` is plain words, without any query syntax.
+
+    >>> is_natural_language("какие леса восстанавливают"), is_natural_language('"прямые рейсы"')
+    (True, False)
+    """
+    return not _SYNTAX.search(text)
+
+
+def drop_stop_words(text: str) -> str:
+    """``text`` without the words that carry no topic (question words, prepositions ...).
+
+    A query made only of such words is kept whole: it is all the user gave.
+
+    >>> drop_stop_words("Ішекқуыстыларға қандай қасиет тән")
+    'Ішекқуыстыларға қасиет тән'
+    """
+    chunks = text.split()
+    kept = [chunk for chunk in chunks
+            if not all(is_stop_word(word) for word in WORD_PATTERN.findall(chunk))]
+    return " ".join(kept) if kept else text
 
 
 def _unbalanced_parentheses(text: str) -> bool:

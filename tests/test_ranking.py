@@ -4,6 +4,7 @@ import pytest
 
 from search import Index
 from search.index import LanguageBM25F
+from search.query import drop_stop_words, is_natural_language
 
 
 @pytest.fixture
@@ -34,3 +35,27 @@ def test_field_length_is_averaged_over_paragraphs_of_its_language_only(records_i
         searcher = index._current_searcher()
         scorer = LanguageBM25F().scorer(searcher, "text_en", "panther")
         assert scorer.avgfl == pytest.approx(searcher.field_length("text_en") / 2)
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("Ішекқуыстыларға қандай қасиет тән?", "Ішекқуыстыларға қасиет тән?"),
+    ("Сколько очков уступила защита Пэнтерс?", "очков уступила защита Пэнтерс?"),
+    ("How many points did the Panthers defense surrender?",
+     "points Panthers defense surrender?"),
+    ("что где когда", "что где когда"),  # nothing but question words: kept whole
+])
+def test_question_words_are_dropped_from_natural_language_queries(question, kept):
+    assert drop_stop_words(question) == kept
+
+
+@pytest.mark.parametrize("query", ['"что такое"', "что AND лес", "+кто лес", "(где) лес"])
+def test_query_syntax_keeps_every_word(query):
+    assert not is_natural_language(query)
+
+
+def test_a_question_finds_the_topic_not_the_question_words(records_index):
+    with records_index(["Что это такое и как это было, кто знает, что там где",
+                        "Хвойный лес растёт на севере области"]) as index:
+        assert index.ranked_ids("Что такое хвойный лес и где он растёт?")[0] == "1"
+        # quoted, the words are searched as typed
+        assert index.ranked_ids('"что это"') == ["0"]

@@ -211,23 +211,23 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search import retrieval_eval
 
-    bar = None
+    bar, stage_shown = None, None
 
-    def progress(done, total):
-        nonlocal bar
+    def progress(stage, done, total):
+        nonlocal bar, stage_shown
         if not sys.stderr.isatty():
             return
-        if bar is None or bar.length != total:
+        if stage != stage_shown:
             if bar is not None:
                 bar.__exit__(None, None, None)
-            label = "indexing" if bar is None else "searching"
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar = click.progressbar(length=total, label=stage, file=sys.stderr)
             bar.__enter__()
+            stage_shown = stage
         bar.update(1)
 
     try:
         report = retrieval_eval.evaluate(corpus, queries, qrels, cache_dir=cache_dir,
-                                         progress=lambda done, total, *_: progress(done, total),
+                                         progress=progress,
                                          full_path=not ranking_only)
     finally:
         if bar is not None:

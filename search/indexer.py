@@ -22,7 +22,7 @@ from search.errors import IndexLockedError, PathNotFoundError, UnreadableFileErr
 from search.manifest import FileEntry, Manifest
 from search.paragraphs import content_paragraphs
 from search.reading import DEFAULT_MAX_BYTES, decode
-from search.schema import text_field
+from search.schema import EXACT_FIELD, text_field, title_field
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 
@@ -99,6 +99,7 @@ def documents_for(path: Path, text: str):
         yield {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
             "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
+            EXACT_FIELD: paragraph.text,
         }
 
 
@@ -107,12 +108,16 @@ def document_for_record(record: dict) -> dict:
 
     The id is kept as the document's ``path`` (and its ``file`` name, for
     ``file:`` filters); the language is detected from the text as for files.
+    A ``title``, if the record has one, is searched in its own field.
     """
     text = record["text"]
     lang = detect_language(text)
     doc_id = str(record["id"])
-    return {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
-            text_field(lang): text}
+    document = {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
+                text_field(lang): text, EXACT_FIELD: text}
+    if record.get("title"):
+        document[title_field(lang)] = record["title"]
+    return document
 
 
 def add_records(ix, records: Iterable[dict], progress: Progress | None = None,

@@ -59,3 +59,23 @@ def test_a_question_finds_the_topic_not_the_question_words(records_index):
         assert index.ranked_ids("Что такое хвойный лес и где он растёт?")[0] == "1"
         # quoted, the words are searched as typed
         assert index.ranked_ids('"что это"') == ["0"]
+
+
+def test_the_form_typed_ranks_above_another_form_of_the_same_word(records_index):
+    # Both paragraphs hold a form of "run" for the English stemmer; only one holds "running".
+    with records_index(["The river runs north past the old mill",
+                        "The river running north past the old mill"]) as index:
+        assert index.ranked_ids("running river")[0] == "1"
+        assert index.ranked_ids("runs river")[0] == "0"
+
+
+def test_a_title_match_says_what_the_paragraph_is_about(tmp_path):
+    records = [
+        {"id": "lung", "title": "Өкпе",
+         "text": "Адам мен жануарлардың тыныс алу мүшесі, пішіні конус тәрізді."},
+        {"id": "other", "title": "",
+         "text": "Өкпе туралы бір сөз айтылды, бірақ бұл мәтін басқа тақырыпта."},
+    ]
+    with Index(tmp_path / "index") as index:
+        index.add_paragraphs(records)
+        assert index.ranked_ids("Өкпе деген не?")[0] == "lung"

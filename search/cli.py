@@ -281,5 +281,50 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
                        f"  gold {e['gold'][0]} / {e['gold'][1]}")
 
 
+@eval_group.command("retrieval")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Paragraphs, JSON lines {id, title, text} (.jsonl or .jsonl.gz).")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Queries, JSON lines {id, lang, text}; lang only groups the report.")
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Judgments: query-id TAB doc-id TAB relevance.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the built index here, keyed by corpus hash and schema version.")
+@click.option("--no-snippets", "ranking_only", is_flag=True,
+              help="Skip timing the full search path (hits with snippets).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, as_json):
+    """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
+    from search import retrieval_eval
+
+    bar, stage_shown = None, None
+
+    def progress(stage, done, total):
+        nonlocal bar, stage_shown
+        if not sys.stderr.isatty():
+            return
+        if stage != stage_shown:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+            bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+            bar.__enter__()
+            stage_shown = stage
+        bar.update(1)
+
+    try:
+        report = retrieval_eval.evaluate(corpus, queries, qrels, cache_dir=cache_dir,
+                                         progress=progress,
+                                         full_path=not ranking_only)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report.paragraphs:,} paragraphs indexed in {report.index_seconds:.1f} s; "
+               f"{report.skipped_queries:,} queries without judgments skipped")
+    click.echo(report.table())
+
+
 if __name__ == "__main__":
     sys.exit(main())

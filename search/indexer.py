@@ -23,7 +23,7 @@ from search.manifest import FileEntry, Manifest, SkippedFile
 from search.paragraphs import content_paragraphs
 from search.html_text import HTML_SUFFIXES
 from search.reading import DEFAULT_MAX_BYTES, file_text
-from search.schema import text_field
+from search.schema import EXACT_FIELD, text_field, title_field
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
 
@@ -40,6 +40,13 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
+
+    def absorb(self, other: "UpdateReport") -> None:
+        """Add ``other``'s counts to this report (two passes of one update)."""
+        for name in ("added", "changed", "removed", "unchanged", "paragraphs_added", "repaired"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.skipped.extend(other.skipped)
+        self.seconds += other.seconds
 
     def summary(self) -> str:
         repaired = f", {self.repaired:,} repaired" if self.repaired else ""
@@ -102,7 +109,45 @@ def documents_for(path: Path, text: str):
         yield {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
             "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
+            EXACT_FIELD: paragraph.text,
         }
+
+
+def document_for_record(record: dict) -> dict:
+    """The Whoosh document of one paragraph given as a record ``{"id", "text"}``.
+
+    The id is kept as the document's ``path`` (and its ``file`` name, for
+    ``file:`` filters); the language is detected from the text as for files.
+    A ``title``, if the record has one, is searched in its own field.
+    """
+    text = record["text"]
+    lang = detect_language(text)
+    doc_id = str(record["id"])
+    document = {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
+                text_field(lang): text, EXACT_FIELD: text}
+    if record.get("title"):
+        document[title_field(lang)] = document["title"] = record["title"]
+    return document
+
+
+def add_records(writer, manifest: Manifest, records: Iterable[dict],
+                progress: Progress | None = None) -> int:
+    """Add (or replace, by id) paragraphs that are not files; returns how many were added."""
+    records = list(records)
+    for done, record in enumerate(records, start=1):
+        document = document_for_record(record)
+        writer.delete_by_term("path", document["path"])
+        writer.add_document(**document)
+        manifest.records.add(document["path"])
+        if progress:
+            progress(done, len(records), document["path"])
+    return len(records)
+
+
+def stored_records(reader, ids: set[str]) -> list[dict]:
+    """The records ``ids`` as stored in the index, to analyze them again."""
+    return [{"id": fields["path"], "text": fields["text"], "title": fields.get("title")}
+            for fields in reader.all_stored_fields() if fields["path"] in ids]
 
 
 def paragraphs_by_path(reader) -> Counter:
@@ -120,6 +165,8 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
     """
     repaired = 0
     for name, count in indexed.items():
+        if name in manifest.records:
+            continue  # a record, not a file
         entry = manifest.files.get(name)
         if entry is None:
             entry = manifest.files[name] = FileEntry(0, 0, "", count)

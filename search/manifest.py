@@ -53,6 +53,8 @@ class Manifest:
     generation: int = UNKNOWN_GENERATION  # the Whoosh commit this manifest describes
     roots: list[str] = field(default_factory=list)  # folders and files given to `izde index`
     skipped: dict[str, SkippedFile] = field(default_factory=dict)
+    # Paragraphs added as records (Index.add_paragraphs): their ids, which no file update touches.
+    records: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, index_dir: Path, name: str = MANIFEST_NAME) -> "Manifest | None":
@@ -66,7 +68,7 @@ class Manifest:
                        for name, entry in raw.get("skipped", {}).items()}
             return cls(int(raw["schema_version"]), files,
                        int(raw.get("generation", UNKNOWN_GENERATION)),
-                       list(raw.get("roots", [])), skipped)
+                       list(raw.get("roots", [])), skipped, set(raw.get("records", [])))
         except (ValueError, KeyError, TypeError) as error:
             raise CorruptIndexError(f"{path} is damaged ({error}); rebuild with "
                                     f"`izde index --rebuild`") from None
@@ -76,6 +78,7 @@ class Manifest:
         temporary = path.with_name(path.name + ".tmp")
         payload = {"schema_version": self.schema_version, "generation": self.generation,
                    "roots": sorted(set(self.roots)),
+                   "records": sorted(self.records),
                    "skipped": {name: asdict(entry) for name, entry in sorted(self.skipped.items())},
                    "files": {name: asdict(entry) for name, entry in sorted(self.files.items())}}
         with open(temporary, "w", encoding="utf-8") as out:

@@ -18,14 +18,28 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser, query as q
 
+from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
-from search.schema import TEXT_FIELDS
+from search.schema import EXACT_FIELD, SEARCH_FIELDS, TEXT_FIELDS, TITLE_FIELDS
+from search.stopwords import is_stop_word
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _GUILLEMETS = str.maketrans({"«": '"', "»": '"', "„": '"', "“": '"', "”": '"'})
 _HAS_WORD = re.compile(r"[^\W_]")
+# A question mark that ends a word ends a question; only inside a word (``te?t``)
+# is it Whoosh's one-letter wildcard. Otherwise ``surrender?`` would find
+# ``surrendered`` but never ``surrender``.
+_QUESTION_MARK = re.compile(r"\?(?![^\W_])")
+# Anything that makes a query more than words: quotes, groups, fuzzy and
+# wildcard marks, boosts, ranges, +/- prefixes, boolean operators.
+_SYNTAX = re.compile(r"[\"()~*?^\[\]{}]|(?<![^\s(])[+-]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # Coordination bonus: a paragraph matching more query words ranks higher.
 _OR_SCALE = 0.9
+# How much a match in each field counts. A lemma match in the text is the unit;
+# the exact form adds to it; a title match says what the paragraph is about.
+# Tuned with `izde eval retrieval` on the dev queries (see the commit message).
+FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
+                **{f: 2.0 for f in TITLE_FIELDS}}
 
 
 @dataclass
@@ -37,7 +51,8 @@ class ParsedQuery:
 
 
 def _parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema,
+    fields = [f for f in SEARCH_FIELDS if FIELD_BOOSTS.get(f)]
+    parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS,
                                       group=qparser.OrGroup.factory(_OR_SCALE))
     # + and - only at the start of a word, so `вице-министр` stays one word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -61,9 +76,11 @@ def parse_query(text: str, schema) -> ParsedQuery:
     def take_filter(match):
         filters.setdefault(match.group(1).lower(), []).append(match.group(2).strip('"'))
         return " "
-    remainder = _FILTER.sub(take_filter, normalized).strip()
+    remainder = _QUESTION_MARK.sub(" ", _FILTER.sub(take_filter, normalized)).strip()
     if not _HAS_WORD.search(remainder):
         remainder = ""  # only punctuation or bare wildcards: nothing to search for
+    elif is_natural_language(remainder):
+        remainder = drop_stop_words(remainder)
 
     parsed = _exclusions_as_and_not(_parser(schema).parse(remainder)) if remainder else q.NullQuery
     if parsed is q.NullQuery:
@@ -75,6 +92,29 @@ def parse_query(text: str, schema) -> ParsedQuery:
         if fieldname in TEXT_FIELDS:
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
     return ParsedQuery(text, parsed, _filter_query(filters), terms)
+
+
+def is_natural_language(text: str) -> bool:
+    """Whether ``text`` is plain words, without any query syntax.
+
+    >>> is_natural_language("какие леса восстанавливают"), is_natural_language('"прямые рейсы"')
+    (True, False)
+    """
+    return not _SYNTAX.search(text)
+
+
+def drop_stop_words(text: str) -> str:
+    """``text`` without the words that carry no topic (question words, prepositions ...).
+
+    A query made only of such words is kept whole: it is all the user gave.
+
+    >>> drop_stop_words("Ішекқуыстыларға қандай қасиет тән")
+    'Ішекқуыстыларға қасиет тән'
+    """
+    chunks = text.split()
+    kept = [chunk for chunk in chunks
+            if not all(is_stop_word(match.group()) for match in WORD_PATTERN.finditer(chunk))]
+    return " ".join(kept) if kept else text
 
 
 def _unbalanced_parentheses(text: str) -> bool:

@@ -3,22 +3,49 @@
 A paragraph's text goes into the field of its language only (``text_kk``,
 ``text_ru`` or ``text_en``), so it is analyzed by that language's analyzer; a
 query is analyzed by each field's analyzer and searched in all three.
+
+Beside them, ``exact`` holds every paragraph's words as written (lowercased and
+normalized, no stemming or lemmas), so the form the user typed scores above a
+mere lemma match; ``title_<lang>`` holds a paragraph's title where it has one
+(records added with :meth:`Index.add_paragraphs`; files have none).
 """
 
+from analyzers.normalize import NormalizeFilter
+from analyzers.tokenize import WordTokenizer
 from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers import LANGUAGES, analyzer_for
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+EXACT_FIELD = "exact"
 
 
 def text_field(lang: str) -> str:
     return f"text_{lang}"
 
 
+def title_field(lang: str) -> str:
+    return f"title_{lang}"
+
+
 TEXT_FIELDS = tuple(text_field(lang) for lang in LANGUAGES)
+TITLE_FIELDS = tuple(title_field(lang) for lang in LANGUAGES)
+# Every field a query's words are looked up in.
+SEARCH_FIELDS = (*TEXT_FIELDS, EXACT_FIELD, *TITLE_FIELDS)
+
+
+def exact_analyzer():
+    """Words as written: the shared tokenizer and normalizer, nothing language-specific."""
+    return WordTokenizer() | NormalizeFilter()
+
+
+def field_language(fieldname: str) -> str | None:
+    """The language whose paragraphs fill ``fieldname`` (``text_ru`` -> ``ru``), else None."""
+    prefix, _, lang = fieldname.rpartition("_")
+    return lang if prefix and lang in LANGUAGES else None
 
 
 def build_schema() -> Schema:
@@ -28,7 +55,10 @@ def build_schema() -> Schema:
         "paragraph": NUMERIC(stored=True),
         "lang": ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         "text": STORED(),
+        "title": STORED(),  # a record's title, kept to analyze it again after an upgrade
     }
     for lang in LANGUAGES:
         fields[text_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)
+        fields[title_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)
+    fields[EXACT_FIELD] = TEXT(analyzer=exact_analyzer(), phrase=True)
     return Schema(**fields)

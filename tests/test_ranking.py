@@ -1,0 +1,81 @@
+"""Ranking behaviour measured by `izde eval retrieval`, pinned on tiny corpora."""
+
+import pytest
+
+from search import Index
+from search.index import LanguageBM25F
+from search.query import drop_stop_words, is_natural_language
+
+
+@pytest.fixture
+def records_index(tmp_path):
+    def build(records):
+        index = Index(tmp_path / "index")
+        index.add_paragraphs([{"id": str(i), "text": t} for i, t in enumerate(records)])
+        return index
+    return build
+
+
+def test_a_question_mark_ends_the_question_and_is_no_wildcard(records_index):
+    with records_index(["How many points did the Panthers defense surrender in the season",
+                        "The weather in Almaty was mild"]) as index:
+        assert index.ranked_ids("What did the defense surrender?") == ["0"]
+        # inside a word it still stands for one letter
+        assert index.ranked_ids("weath?r") == ["1"]
+
+
+def test_field_length_is_averaged_over_paragraphs_of_its_language_only(records_index):
+    # Many short Kazakh paragraphs must not make English paragraphs look long.
+    kazakh = ["Су тасқыны кезеңі"] * 30
+    long_answer = ("The Panthers defense gave up just 308 points, ranking sixth in the league, "
+                   "while also leading the NFL in interceptions with 24 and boasting four "
+                   "Pro Bowl selections during a season the fans will remember for years")
+    short_noise = "Panthers points league league league"
+    with records_index([*kazakh, long_answer, short_noise]) as index:
+        searcher = index._current_searcher()
+        scorer = LanguageBM25F().scorer(searcher, "text_en", "panther")
+        assert scorer.avgfl == pytest.approx(searcher.field_length("text_en") / 2)
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("Ішекқуыстыларға қандай қасиет тән?", "Ішекқуыстыларға қасиет тән?"),
+    ("Сколько очков уступила защита Пэнтерс?", "очков уступила защита Пэнтерс?"),
+    ("How many points did the Panthers defense surrender?",
+     "points Panthers defense surrender?"),
+    ("что где когда", "что где когда"),  # nothing but question words: kept whole
+])
+def test_question_words_are_dropped_from_natural_language_queries(question, kept):
+    assert drop_stop_words(question) == kept
+
+
+@pytest.mark.parametrize("query", ['"что такое"', "что AND лес", "+кто лес", "(где) лес"])
+def test_query_syntax_keeps_every_word(query):
+    assert not is_natural_language(query)
+
+
+def test_a_question_finds_the_topic_not_the_question_words(records_index):
+    with records_index(["Что это такое и как это было, кто знает, что там где",
+                        "Хвойный лес растёт на севере области"]) as index:
+        assert index.ranked_ids("Что такое хвойный лес и где он растёт?")[0] == "1"
+        # quoted, the words are searched as typed
+        assert index.ranked_ids('"что это"') == ["0"]
+
+
+def test_the_form_typed_ranks_above_another_form_of_the_same_word(records_index):
+    # Both paragraphs hold a form of "run" for the English stemmer; only one holds "running".
+    with records_index(["The river runs north past the old mill",
+                        "The river running north past the old mill"]) as index:
+        assert index.ranked_ids("running river")[0] == "1"
+        assert index.ranked_ids("runs river")[0] == "0"
+
+
+def test_a_title_match_says_what_the_paragraph_is_about(tmp_path):
+    records = [
+        {"id": "lung", "title": "Өкпе",
+         "text": "Адам мен жануарлардың тыныс алу мүшесі, пішіні конус тәрізді."},
+        {"id": "other", "title": "",
+         "text": "Өкпе туралы бір сөз айтылды, бірақ бұл мәтін басқа тақырыпта."},
+    ]
+    with Index(tmp_path / "index") as index:
+        index.add_paragraphs(records)
+        assert index.ranked_ids("Өкпе деген не?")[0] == "lung"

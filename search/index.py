@@ -125,8 +125,11 @@ class Index:
 
     def update(self, paths: Iterable[str | Path], progress: Progress | None = None,
                rebuild: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-               wait: float = 0.0) -> UpdateReport:
-        """Index new and changed files under ``paths``; drop files deleted from them."""
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> UpdateReport:
+        """Index new and changed files under ``paths``; drop files deleted from them.
+
+        ``procs`` > 1 analyzes in that many processes (one commit all the same).
+        """
         paths = list(paths)
         if rebuild:
             self.close()
@@ -144,7 +147,7 @@ class Index:
             paths = [*paths, *(p for p in known if Path(p).exists())]
         ix = self._open()
         report = update_index(ix, manifest, paths, progress=progress, max_bytes=max_bytes,
-                              timeout=wait)
+                              timeout=wait, procs=procs, limitmb=limitmb)
         manifest.save(self.path)
         self._close_searcher()  # the next search opens the new state
         return report

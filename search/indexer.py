@@ -104,8 +104,13 @@ def documents_for(path: Path, text: str):
 
 def update_index(ix, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 timeout: float = 0.0) -> UpdateReport:
-    """Index new and changed files under ``paths`` and drop deleted ones; updates ``manifest``."""
+                 timeout: float = 0.0, procs: int = 1, limitmb: int = 128) -> UpdateReport:
+    """Index new and changed files under ``paths`` and drop deleted ones; updates ``manifest``.
+
+    ``procs`` > 1 analyzes paragraphs in that many processes (Whoosh's
+    multiprocessing writer), still in one atomic commit; ``limitmb`` is each
+    writer's memory budget before it spills a sorted run to disk.
+    """
     started = time.perf_counter()
     report = UpdateReport()
     files, roots, problems = discover_files(paths)
@@ -114,7 +119,7 @@ def update_index(ix, manifest: Manifest, paths: Iterable[str | Path],
     gone = [name for name in manifest.files if name not in found and _under(name, roots)]
 
     try:
-        writer = ix.writer(timeout=timeout)
+        writer = ix.writer(timeout=timeout, procs=procs, limitmb=limitmb)
     except LockError:
         raise IndexLockedError(f"{ix.storage.folder}: the index is being updated by another "
                                f"process; try again when it finishes") from None

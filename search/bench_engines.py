@@ -2,7 +2,9 @@
 
 All three index the same paragraphs (Izde's paragraph splitting and language
 detection run for every engine, so that cost is on every side) and answer the
-same :class:`QuerySpec` queries, each in its own syntax. The references are
+same :class:`QuerySpec` queries, each in its own syntax, and every engine
+returns what Izde's ``Index.search`` returns: the top 10 with stored fields and
+a highlighted passage. The references are
 what a user would get without Izde: Whoosh's ``StemmingAnalyzer`` on one text
 field in one process, and tantivy's default tokenizer on its multithreaded
 writer.
@@ -133,7 +135,8 @@ class WhooshEngine:
         parsed = self.parser.parse(query.terms())
         filter_ = Term("lang", query.lang) if query.lang else None
         results = self.searcher.search(parsed, limit=limit, filter=filter_)
-        return len([hit.fields() for hit in results])
+        # Stored fields and a highlighted passage per hit, as Izde's Index.search returns.
+        return len([(hit.fields(), hit.highlights("text")) for hit in results])
 
     def close(self) -> None:
         if self.searcher is not None:
@@ -204,7 +207,10 @@ class TantivyEngine:
             text = f"({text}) AND lang:{query.lang}"
         parsed = self.index.parse_query(text, ["text"])
         hits = self.searcher.search(parsed, limit).hits
-        return len([self.searcher.doc(address) for _score, address in hits])
+        # Stored fields and a highlighted passage per hit, as Izde's Index.search returns.
+        snippets = self.tantivy.SnippetGenerator.create(self.searcher, parsed, self.schema, "text")
+        return len([snippets.snippet_from_doc(self.searcher.doc(address)).to_html()
+                    for _score, address in hits])
 
     def close(self) -> None:
         self.searcher = self.index = None

@@ -119,7 +119,7 @@ def update_index(ix, manifest: Manifest, paths: Iterable[str | Path],
     gone = [name for name in manifest.files if name not in found and _under(name, roots)]
 
     try:
-        writer = ix.writer(timeout=timeout, procs=procs, limitmb=limitmb)
+        writer = ix.writer(timeout=timeout, procs=procs, limitmb=limitmb, **({"multisegment": True} if procs > 1 else {}))
     except LockError:
         raise IndexLockedError(f"{ix.storage.folder}: the index is being updated by another "
                                f"process; try again when it finishes") from None

@@ -20,6 +20,7 @@ figures across runs.
 """
 
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -122,7 +123,7 @@ def latency_summary(times_ms: list[float]) -> dict:
         return {"median_ms": None, "p95_ms": None, "p99_ms": None}
 
     def rank(p):
-        return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered) + 0.5) - 1))]
+        return ordered[min(len(ordered), max(1, math.ceil(p * len(ordered)))) - 1]
     return {"median_ms": round(statistics.median(ordered), 3), "p95_ms": round(rank(0.95), 3),
             "p99_ms": round(rank(0.99), 3)}
 

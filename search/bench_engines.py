@@ -65,7 +65,8 @@ class IzdeEngine:
         return report.paragraphs_added
 
     def update(self, corpus: Path, changed: list[Path]) -> None:
-        self.index.update([corpus], procs=self.procs, limitmb=self.limitmb)
+        # One process: starting sub-writers costs more than analyzing 1% of the files.
+        self.index.update([corpus], limitmb=self.limitmb)
 
     def reopen(self) -> None:
         from search import Index

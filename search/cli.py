@@ -326,5 +326,86 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, as_json):
     click.echo(report.table())
 
 
+@main.group("bench")
+def bench_group():
+    """Measure indexing and search speed at scale, against Whoosh and tantivy."""
+
+
+@bench_group.command("make-corpus")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--paragraphs", "-n", type=click.IntRange(1), required=True,
+              help="How many paragraphs to write (10000, 100000, 1000000 ...).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Corpus folder.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same files.")
+@json_option
+def bench_make_corpus(sources, paragraphs, out, seed, as_json):
+    """Write a corpus of ru/kk/en text files recombined from SOURCES.
+
+    SOURCES are .jsonl/.jsonl.gz files with a text field, .conllu treebanks
+    (their sentence texts) or plain .txt/.md files.
+    """
+    from search.bench_corpus import make_corpus
+
+    with _progress_bar(paragraphs, "writing", quiet=as_json) as progress:
+        report = make_corpus(sources, paragraphs, out, seed=seed, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+
+
+@bench_group.command("run")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False))
+@click.option("--queries", type=click.IntRange(1), default=200, show_default=True,
+              help="How many queries in the fixed query set.")
+@click.option("--index-dir", type=click.Path(file_okay=False),
+              help="Keep the indexes here (default: a temporary folder, removed after).")
+@click.option("--engine", "engines", multiple=True, type=click.Choice(["izde", "whoosh", "tantivy"]),
+              help="Only these engines (repeatable; default all three).")
+@click.option("--procs", type=click.IntRange(1), default=None,
+              help="Processes for Izde's indexing (default: all cores).")
+@click.option("--limitmb", type=click.IntRange(16), default=128, show_default=True,
+              help="Memory budget of each Izde index writer, in MB.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the query set.")
+@json_option
+def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json):
+    """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update."""
+    from search import bench
+
+    def progress(engine):
+        if not as_json and sys.stderr.isatty():
+            click.echo(f"benchmarking {engine} …", err=True)
+
+    result = bench.run_benchmark(corpus, queries=queries, index_dir=index_dir,
+                                 engines=engines or bench.ENGINES, procs=procs,
+                                 limitmb=limitmb, seed=seed, progress=progress)
+    click.echo(bench.as_json(result) if as_json else bench.format_table(result))
+
+
+class _progress_bar:
+    """A click progress bar on a terminal; a no-op callback when piped or quiet."""
+
+    def __init__(self, total, label, quiet=False):
+        self.total, self.label = total, label
+        self.show = not quiet and sys.stderr.isatty()
+        self.bar = None
+        self.done = 0
+
+    def __enter__(self):
+        if self.show:
+            self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        return self.update
+
+    def update(self, done, total):
+        if self.bar is not None:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -176,7 +176,7 @@ class Index:
 
     def update(self, paths: Iterable[str | Path], progress: Progress | None = None,
                rebuild: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-               wait: float = 0.0) -> UpdateReport:
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> UpdateReport:
         """Index new and changed files under ``paths``; drop files deleted from them.
 
         Everything happens in one Whoosh commit: searches running meanwhile see
@@ -185,9 +185,14 @@ class Index:
         index in that same single commit, so the old index stays searchable
         until the new one replaces it. Raises :class:`IndexLockedError` when
         another process is updating and ``wait`` seconds pass without it finishing.
+
+        ``procs`` > 1 analyzes paragraphs in that many processes (Whoosh's
+        multiprocessing writer), still in one commit; ``limitmb`` is each writer's
+        memory budget before it spills a sorted run to disk.
         """
         paths = list(paths)
-        with self._transaction(wait, rebuild, progress, max_bytes) as (writer, manifest, report):
+        with self._transaction(wait, rebuild, progress, max_bytes,
+                               procs=procs, limitmb=limitmb) as (writer, manifest, report):
             done = update_index(writer, manifest, paths, progress=progress, max_bytes=max_bytes)
             report.absorb(done)
         return report
@@ -209,7 +214,7 @@ class Index:
 
     @contextmanager
     def _transaction(self, wait: float, rebuild: bool = False, progress: Progress | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES):
+                     max_bytes: int = DEFAULT_MAX_BYTES, procs: int = 1, limitmb: int = 128):
         """One write: yields (writer, manifest, report), then commits both or neither.
 
         Before yielding it finishes a killed earlier update (see :mod:`search.manifest`)
@@ -223,7 +228,7 @@ class Index:
         if not self.exists or not whoosh_index.exists_in(str(self.path)):
             self._create()
         ix = self._open(check_version=False)
-        writer = self._writer(ix, wait)
+        writer = self._writer(ix, wait, procs, limitmb)
         committed = False
         try:
             manifest = recover(self.path, writer.generation - 1)
@@ -269,9 +274,12 @@ class Index:
         add_records(writer, manifest, records, progress=progress)
         return manifest
 
-    def _writer(self, ix, wait: float):
+    def _writer(self, ix, wait: float, procs: int = 1, limitmb: int = 128):
+        # multisegment: each process's segment joins the index as it is, with no
+        # final merge in this one process (the merge policy folds them later).
+        extra = {"procs": procs, "multisegment": True} if procs > 1 else {}
         try:
-            return ix.writer(timeout=wait)
+            return ix.writer(timeout=wait, limitmb=limitmb, **extra)
         except LockError:
             raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
                                    f"try again when it finishes, or pass --wait SECONDS") from None

@@ -67,6 +67,12 @@ def test_adjectivized_participles_and_superlatives_keep_their_own_lemma():
     assert not finds("хороший", "лучший результат")
 
 
+def test_archaic_reading_does_not_join_a_modern_word_to_another():
+    # суть is also an archaic "they are" (быть); in modern text it is the noun.
+    assert terms("суть дела") == {"суть", "дело"}
+    assert not finds("быть", "в этом вся суть")
+
+
 def test_hyphenated_compound_is_one_term_and_its_parts():
     assert finds("вице-министр", "встреча с вице-министром экологии")
     assert finds("министр", "встреча с вице-министром экологии")

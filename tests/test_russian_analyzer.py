@@ -73,6 +73,13 @@ def test_archaic_reading_does_not_join_a_modern_word_to_another():
     assert not finds("быть", "в этом вся суть")
 
 
+def test_ambiguous_pronouns_are_indexed_under_each_pronoun():
+    # им is он (instrumental) as well as они (dative); все is весь as well as всё.
+    assert finds("он", "я говорил с ним вчера")
+    assert finds("они", "я говорил с ним вчера")
+    assert finds("весь", "все пришли")
+
+
 def test_hyphenated_compound_is_one_term_and_its_parts():
     assert finds("вице-министр", "встреча с вице-министром экологии")
     assert finds("министр", "встреча с вице-министром экологии")

@@ -90,8 +90,8 @@ def test_hyphenated_compound_is_one_term_and_its_parts():
 
 
 @pytest.mark.parametrize("word", ["кто-то", "что-нибудь", "какой-либо", "кое-где", "по-русски",
-                                  "черно-белый", "давным-давно"])
-def test_particles_and_hyphenated_adjectives_are_not_split(word):
+                                  "черно-белый", "давным-давно", "ха-ха", "м-да"])
+def test_particles_interjections_and_hyphenated_adjectives_are_not_split(word):
     assert len(list(RU(word))) == 1
 
 

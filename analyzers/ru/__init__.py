@@ -42,7 +42,8 @@ STOP_WORDS = _read_word_list("stopwords.txt")
 # - Hyphenated adjectives and adverbs (черно-белый, северо-западный,
 #   научно-технический, давным-давно) name one property: their first part is a
 #   combining stem, not a word (черно-, северо-), and `белый` should not find
-#   every черно-белый film. Kept whole.
+#   every черно-белый film. Kept whole, as are interjections and particles
+#   (ха-ха, м-да): their halves are not words either.
 # - A case ending after a number (1980-х, 2-й, 11-е) is not a word: only the
 #   number is indexed as a part, so `1980` finds `1980-х`.
 # - Everything else is a compound of words and keeps its parts: вице-министр,

@@ -180,14 +180,16 @@ def _prefer_readings(parses):
     return parses
 
 
-# Parts of speech of hyphenated words that name one property or manner and
-# whose parts are not words of their own (see analyzers.ru.RussianTokenizer).
-_MODIFIER = frozenset({"ADJF", "ADJS", "COMP", "ADVB", "PRTF", "PRTS", "GRND", "PRED"})
+# Parts of speech of hyphenated words that name one property or manner, or are
+# one interjection or particle (ха-ха, м-да), and whose parts are not words of
+# their own (see analyzers.ru.RussianTokenizer).
+_MODIFIER = frozenset({"ADJF", "ADJS", "COMP", "ADVB", "PRTF", "PRTS", "GRND", "PRED",
+                       "INTJ", "PRCL", "CONJ"})
 
 
 @word_cache(maxsize=50_000)
 def is_hyphenated_modifier(word: str) -> bool:
-    """Whether a normalized hyphenated word is an adjective or adverb (черно-белый, давным-давно).
+    """Whether a normalized hyphenated word is one modifier or interjection (черно-белый, ха-ха).
 
     >>> is_hyphenated_modifier("северо-западный"), is_hyphenated_modifier("северо-запад")
     (True, False)

@@ -95,6 +95,13 @@ def test_particles_interjections_and_hyphenated_adjectives_are_not_split(word):
     assert len(list(RU(word))) == 1
 
 
+def test_compound_led_by_a_combining_stem_is_one_word():
+    # северо- is not a word: the north-east is not a kind of east.
+    assert finds("северо-восток", "на северо-востоке страны")
+    assert not finds("восток", "на северо-востоке страны")
+    assert finds("министр", "вице-министр")
+
+
 def test_an_ordinal_ending_is_not_a_part_but_the_number_is():
     assert terms("в 1980-х годах") == {"1980-й", "1980", "год"}
 

@@ -216,3 +216,13 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
+
+
+@word_cache(maxsize=50_000)
+def is_combining_stem(part: str) -> bool:
+    """Whether the first part of a hyphenated word is a combining stem in -о/-е, not a word.
+
+    >>> is_combining_stem("северо"), is_combining_stem("вице"), is_combining_stem("рок")
+    (True, False, False)
+    """
+    return part.endswith(("о", "е")) and part.isalpha() and not morph_analyzer().word_is_known(part)

@@ -80,6 +80,12 @@ def test_ambiguous_pronouns_are_indexed_under_each_pronoun():
     assert finds("весь", "все пришли")
 
 
+def test_feminine_surnames_and_patronymics_keep_the_feminine_name():
+    assert finds("Пугачёва", "концерт Аллы Пугачёвой")
+    assert not finds("Пугачёв", "концерт Аллы Пугачёвой")
+    assert terms("Анны Петровны") == {"анна", "петровна"}
+
+
 def test_hyphenated_compound_is_one_term_and_its_parts():
     assert finds("вице-министр", "встреча с вице-министром экологии")
     assert finds("министр", "встреча с вице-министром экологии")

@@ -31,6 +31,9 @@ ru_dev.conllu --lang ru`` (conflation F1; more figures in the commit messages):
   reading is kept whatever its score (``им`` → они, он, оно; ``все`` → все,
   весь; ``то`` → то, тот). R .9445 → .9493, P .9498 → .9495, F1 .9471 → .9494;
   keeping them only when the best reading is itself a pronoun: F1 .9479.
+- Feminine surnames and patronymics keep the feminine nominative (``Пугачёвой``
+  → пугачева, ``Петровны`` → петровна), not pymorphy3's masculine: P .9506 →
+  .9507, recall unchanged.
 - Superlatives keep their own lemma (``лучший``, ``крупнейший``), not pymorphy3's
   positive degree (``хороший``): a search for ``хороший`` should not rank every
   ``лучший``. Precision +1.3 points, recall unchanged.
@@ -65,6 +68,7 @@ _LOOKALIKE_SET = frozenset("aceopxykmtbh")
 # word has that, except a handful such as длинношеее, which pymorphy3 knows.
 _ELONGATION = re.compile(r"([а-я])\1{2,}")
 
+_FEMININE_NAME = frozenset({"sing", "nomn"})
 _SUPERLATIVE_LEMMA = frozenset({"Supr", "masc", "sing", "nomn"})
 
 # зимой, ночью, вечером, рядом, путём: adverbs (or prepositions) that are a noun's
@@ -198,6 +202,13 @@ def is_hyphenated_modifier(word: str) -> bool:
 
 
 def _lemma(parse) -> str:
+    tag = parse.tag
+    if "femn" in tag and ("Surn" in tag or "Patr" in tag):
+        # pymorphy3 files Пугачёва under Пугачёв and Петровна under Петрович;
+        # a woman's surname or patronymic is her own name.
+        feminine = parse.inflect(_FEMININE_NAME)
+        if feminine:
+            return feminine.word
     if parse.tag.POS == "ADJF" and "Supr" in parse.tag:
         # pymorphy3 files лучший under хороший; keep the superlative's own
         # masculine nominative (the lexeme holds both лучший and наихороший, so

@@ -18,7 +18,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from analyzers import LANGUAGES, analyzer_for
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 EXACT_FIELD = "exact"
 

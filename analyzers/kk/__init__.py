@@ -10,6 +10,7 @@ from pathlib import Path
 from whoosh.analysis import Filter, StopFilter
 
 from analyzers.kk.fold import LookalikeFoldFilter
+from analyzers.kk.keyboard import KeyboardFoldFilter, fold_keyboard
 from analyzers.kk.stemmer import stem_kazakh
 from analyzers.normalize import NormalizeFilter
 from analyzers.tokenize import WordTokenizer
@@ -40,3 +41,23 @@ def kazakh_analyzer():
     # stem such as де must not be dropped for every form of the verb "say".
     return (WordTokenizer() | NormalizeFilter() | LookalikeFoldFilter()
             | StopFilter(stoplist=stop_words(), minsize=1) | KazakhStemFilter())
+
+
+def kazakh_folded_analyzer():
+    """Kazakh as typed on a Russian keyboard: the analyzer above with the nine letters folded.
+
+    Folding comes before stemming, so a word typed without Kazakh letters analyzes
+    exactly as the same word written properly and then folded (stemming after
+    folding is weaker on suffixes, but the typed form always meets its own text).
+
+        >>> [t.text for t in kazakh_folded_analyzer()("Қазақтелеком")]
+        ['казактелеком']
+    """
+    return (WordTokenizer() | NormalizeFilter() | LookalikeFoldFilter() | KeyboardFoldFilter()
+            | StopFilter(stoplist=folded_stop_words(), minsize=1) | KazakhStemFilter())
+
+
+@lru_cache(maxsize=1)
+def folded_stop_words() -> frozenset:
+    """The stop words as typed without Kazakh letters (үшін -> ушин)."""
+    return frozenset(fold_keyboard(word) for word in stop_words())

@@ -8,6 +8,10 @@ way lets them meet.
     'кызыл китап'
 """
 
+from whoosh.analysis import Filter
+
+from analyzers.cache import word_cache
+
 # What each letter is typed as on a Russian keyboard. і has two habits (и and ы);
 # и is the more common one (KazNLP's normalizer, informal writing).
 KEYBOARD_FOLD = str.maketrans({
@@ -19,9 +23,30 @@ KEYBOARD_FOLD = str.maketrans({
 KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
+# The other way: which letters a Russian-keyboard letter may stand for.
+UNFOLD = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ",
+          "и": "иі"}
+
+
 def fold_keyboard(text: str) -> str:
     return text.translate(KEYBOARD_FOLD)
 
 
 def has_kazakh_letters(text: str) -> bool:
     return any(c in KAZAKH_ONLY_LETTERS for c in text)
+
+
+_fold_word = word_cache(maxsize=200_000)(fold_keyboard)
+
+
+class KeyboardFoldFilter(Filter):
+    """Applies :func:`fold_keyboard` to every token; positions and offsets are kept."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        fold = _fold_word  # hot path: one local lookup per token
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token

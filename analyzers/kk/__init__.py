@@ -11,6 +11,7 @@ from whoosh.analysis import Filter
 
 from analyzers.cache import word_cache
 from analyzers.kk.fold import fold_lookalikes
+from analyzers.kk.keyboard import fold_keyboard
 from analyzers.kk.stemmer import stem_kazakh
 from analyzers.normalize import normalize_word
 from analyzers.tokenize import WordTokenizer
@@ -36,6 +37,13 @@ def kazakh_term(form: str) -> str | None:
     return None if word in stop_words() else stem_kazakh(word)
 
 
+@word_cache(maxsize=200_000)
+def folded_kazakh_term(form: str) -> str | None:
+    """:func:`kazakh_term` of the word as typed without Kazakh letters (қ -> к, і -> и ...)."""
+    word = fold_keyboard(fold_lookalikes(normalize_word(form)))
+    return None if word in folded_stop_words() else stem_kazakh(word)
+
+
 class KazakhTermFilter(Filter):
     """Normalizes, folds look-alike letters, drops stop words and stems: :func:`kazakh_term`.
 
@@ -49,11 +57,14 @@ class KazakhTermFilter(Filter):
     (highlighting) stop words pass through marked ``stopped``.
     """
 
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
+    def __init__(self, folded: bool = False):
+        self.folded = folded  # the keyboard-folded variant (kazakh_folded_analyzer)
 
-    def __call__(self, tokens, _term=kazakh_term):
-        # (_term bound as a default: a local lookup on every token, not a global one.)
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.folded == self.folded
+
+    def __call__(self, tokens):
+        _term = folded_kazakh_term if self.folded else kazakh_term  # local: the hot path
         dropped = 0
         for token in tokens:
             term = _term(token.text)
@@ -72,3 +83,22 @@ class KazakhTermFilter(Filter):
 
 def kazakh_analyzer():
     return WordTokenizer() | KazakhTermFilter()
+
+
+def kazakh_folded_analyzer():
+    """Kazakh as typed on a Russian keyboard: the analyzer above with the nine letters folded.
+
+    Folding comes before stemming, so a word typed without Kazakh letters analyzes
+    exactly as the same word written properly and then folded (stemming after
+    folding is weaker on suffixes, but the typed form always meets its own text).
+
+        >>> [t.text for t in kazakh_folded_analyzer()("Қазақтелеком")]
+        ['казактелеком']
+    """
+    return WordTokenizer() | KazakhTermFilter(folded=True)
+
+
+@lru_cache(maxsize=1)
+def folded_stop_words() -> frozenset:
+    """The stop words as typed without Kazakh letters (үшін -> ушин)."""
+    return frozenset(fold_keyboard(word) for word in stop_words())

@@ -29,7 +29,8 @@ from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_p
 from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
-from search.schema import SCHEMA_VERSION, build_schema, field_language, text_field
+from search.schema import (SCHEMA_VERSION, SEARCH_FIELDS, build_schema, field_language,
+                           text_field)
 from search.snippets import Snippet, make_snippet
 
 class LanguageBM25F(scoring.BM25F):
@@ -69,6 +70,15 @@ def _language_count(searcher, lang: str) -> int:
     if lang not in counts:
         counts[lang] = searcher.doc_frequency("lang", lang)
     return counts[lang]
+
+
+def _empty_fields(searcher) -> frozenset[str]:
+    """Search fields without a single word indexed (title_en when no record has a title ...)."""
+    cached = searcher.__dict__.get("_izde_empty_fields")
+    if cached is None:
+        cached = frozenset(f for f in SEARCH_FIELDS if not searcher.field_length(f))
+        searcher.__dict__["_izde_empty_fields"] = cached
+    return cached
 
 
 _WEIGHTING = LanguageBM25F(B=0.75, K1=1.2)
@@ -355,8 +365,8 @@ class Index:
     def _results(self, query: str, limit: int, lang: str | None):
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        parsed = self.parse(query)
         searcher = self._current_searcher()
+        parsed = parse_query(query, self._schema, _empty_fields(searcher))
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:

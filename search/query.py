@@ -20,7 +20,8 @@ from whoosh import qparser, query as q
 
 from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
-from search.schema import EXACT_FIELD, SEARCH_FIELDS, TEXT_FIELDS, TITLE_FIELDS
+from analyzers import LANGUAGES
+from search.schema import EXACT_FIELD, TEXT_FIELDS, TITLE_FIELDS, text_field, title_field
 from search.stopwords import is_stop_word
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -42,6 +43,11 @@ FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
                 **{f: 2.0 for f in TITLE_FIELDS}}
 
 
+_KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+_CYRILLIC_LETTER = re.compile("[а-яёА-ЯЁ]")
+_LATIN_LETTER = re.compile("[a-zA-Z]")
+
+
 @dataclass
 class ParsedQuery:
     text: str
@@ -50,8 +56,46 @@ class ParsedQuery:
     terms: dict[str, set[str]] = field(default_factory=dict)  # field -> index terms
 
 
-def _parser(schema) -> qparser.QueryParser:
-    fields = [f for f in SEARCH_FIELDS if FIELD_BOOSTS.get(f)]
+def query_languages(text: str) -> tuple[str, ...]:
+    """The languages whose paragraphs a query can be after, told by its letters.
+
+    A Kazakh-only letter makes it Kazakh; other Cyrillic, Kazakh or Russian;
+    Latin letters alone, English. A Latin name in a Russian or Kazakh
+    paragraph is still found through the ``exact`` field.
+
+    >>> query_languages("Абай өлеңдері"), query_languages("стихи Абая"), query_languages("Abai")
+    (('kk',), ('kk', 'ru'), ('en',))
+    """
+    if _KAZAKH_LETTER.search(text):
+        return ("kk",)
+    if _CYRILLIC_LETTER.search(text):
+        return ("kk", "ru")
+    if _LATIN_LETTER.search(text):
+        return ("en",)
+    return LANGUAGES  # digits only: any language
+
+
+# Parsers keep no state between parses, so one is built per schema, languages and
+# empty fields. Each entry holds its schema, so the id in its key is not reused.
+_PARSERS: dict[tuple, tuple] = {}
+_MAX_PARSERS = 64
+
+
+def _parser(schema, languages: tuple[str, ...], empty: frozenset[str]) -> qparser.QueryParser:
+    key = (id(schema), languages, empty)
+    if key not in _PARSERS:
+        if len(_PARSERS) >= _MAX_PARSERS:
+            _PARSERS.clear()
+        _PARSERS[key] = (schema, _new_parser(schema, languages, empty))
+    return _PARSERS[key][1]
+
+
+def _new_parser(schema, languages: tuple[str, ...], empty: frozenset[str]) -> qparser.QueryParser:
+    # Fields of languages the query cannot be in would only add noise, and
+    # fields without postings (no titles in a language) only time.
+    searched = {EXACT_FIELD, *(text_field(lang) for lang in languages),
+                *(title_field(lang) for lang in languages)} - empty
+    fields = [f for f in FIELD_BOOSTS if f in searched and FIELD_BOOSTS[f]]
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS,
                                       group=qparser.OrGroup.factory(_OR_SCALE))
     # + and - only at the start of a word, so `вице-министр` stays one word.
@@ -64,8 +108,11 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
-def parse_query(text: str, schema) -> ParsedQuery:
-    """Parse ``text``; raises :class:`QuerySyntaxError` with a one-line reason."""
+def parse_query(text: str, schema, empty_fields: frozenset[str] = frozenset()) -> ParsedQuery:
+    """Parse ``text``; raises :class:`QuerySyntaxError` with a one-line reason.
+
+    ``empty_fields`` are fields the index holds no words in; they are not searched.
+    """
     normalized = text.translate(_GUILLEMETS)
     if normalized.count('"') % 2:
         raise QuerySyntaxError('unbalanced quote in the query: close the phrase with "')
@@ -82,7 +129,8 @@ def parse_query(text: str, schema) -> ParsedQuery:
     elif is_natural_language(remainder):
         remainder = drop_stop_words(remainder)
 
-    parsed = _exclusions_as_and_not(_parser(schema).parse(remainder)) if remainder else q.NullQuery
+    parser = _parser(schema, query_languages(remainder), empty_fields)
+    parsed = _exclusions_as_and_not(parser.parse(remainder)) if remainder else q.NullQuery
     if parsed is q.NullQuery:
         if not filters:
             raise QuerySyntaxError("the query has no words to search for")

@@ -26,6 +26,7 @@ from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundErro
 from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
                             stored_records, update_index)
+from search import proximity
 from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
@@ -351,16 +352,19 @@ class Index:
         With ``snippets=False`` hits carry an empty snippet, which saves re-analyzing
         every paragraph shown.
         """
-        parsed, results = self._results(query, limit, lang)
-        return [self._hit(result, parsed, snippets) for result in results]
+        parsed, hits = self._results(query, limit, lang)
+        searcher = self._current_searcher()
+        return [self._hit(searcher.stored_fields(doc), score, parsed, snippets)
+                for doc, score in hits]
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
 
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
-        _, results = self._results(query, limit, lang)
-        return [result["path"] for result in results]
+        _, hits = self._results(query, limit, lang)
+        searcher = self._current_searcher()
+        return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
 
     def _results(self, query: str, limit: int, lang: str | None):
         if lang is not None and lang not in LANGUAGES:
@@ -371,17 +375,24 @@ class Index:
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        return parsed, searcher.search(parsed.query, limit=limit, filter=combined)
+        if not any(len(terms) > 1 for terms in parsed.words.values()):
+            results = searcher.search(parsed.query, limit=limit, filter=combined)
+            return parsed, [(result.docnum, result.score) for result in results]
+        # Words standing together rescore the best POOL by BM25 (see search.proximity);
+        # whatever the limit, so a longer list starts with the same hits.
+        results = searcher.search(parsed.query, limit=max(limit, proximity.POOL), filter=combined)
+        hits = [(result.docnum, result.score) for result in results]
+        pool = proximity.rescore(searcher, hits[:proximity.POOL], parsed.words)
+        return parsed, (pool + hits[proximity.POOL:])[:limit]
 
-    def _hit(self, result, parsed: ParsedQuery, snippets: bool = True) -> Hit:
-        stored = result.fields()
+    def _hit(self, stored: dict, score: float, parsed: ParsedQuery, snippets: bool = True) -> Hit:
         lang = stored["lang"]
         if snippets:
             terms = parsed.terms.get(text_field(lang), set())
             snippet = make_snippet(stored["text"], terms, analyzer_for(lang))
         else:
             snippet = Snippet(())
-        return Hit(stored["path"], stored["paragraph"], lang, result.score, stored["text"], snippet)
+        return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)
 
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None

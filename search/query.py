@@ -54,6 +54,8 @@ class ParsedQuery:
     query: q.Query
     filter: q.Query | None = None
     terms: dict[str, set[str]] = field(default_factory=dict)  # field -> index terms
+    # For plain-word queries: text field -> the index terms of each word, in query order.
+    words: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
 
 def query_languages(text: str) -> tuple[str, ...]:
@@ -129,7 +131,8 @@ def parse_query(text: str, schema, empty_fields: frozenset[str] = frozenset()) -
     elif is_natural_language(remainder):
         remainder = drop_stop_words(remainder)
 
-    parser = _parser(schema, query_languages(remainder), empty_fields)
+    languages = query_languages(remainder)
+    parser = _parser(schema, languages, empty_fields)
     parsed = _exclusions_as_and_not(parser.parse(remainder)) if remainder else q.NullQuery
     if parsed is q.NullQuery:
         if not filters:
@@ -139,7 +142,21 @@ def parse_query(text: str, schema, empty_fields: frozenset[str] = frozenset()) -
     for fieldname, term in parsed.iter_all_terms(phrases=True):
         if fieldname in TEXT_FIELDS:
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
-    return ParsedQuery(text, parsed, _filter_query(filters), terms)
+    words = {}
+    if remainder and is_natural_language(remainder):
+        words = _word_terms(remainder, schema, [text_field(lang) for lang in languages
+                                                if text_field(lang) not in empty_fields])
+    return ParsedQuery(text, parsed, _filter_query(filters), terms, words)
+
+
+def _word_terms(text: str, schema, fieldnames: list[str]) -> dict[str, list[frozenset[str]]]:
+    """Each field's index terms for each word of ``text``; words it drops are left out."""
+    words = {}
+    for fieldname in fieldnames:
+        analyzed = (frozenset(token.text for token in schema[fieldname].analyzer(chunk, mode="query"))
+                    for chunk in text.split())
+        words[fieldname] = [terms for terms in analyzed if terms]
+    return words
 
 
 def is_natural_language(text: str) -> bool:

@@ -96,3 +96,11 @@ def test_a_latin_name_in_a_russian_paragraph_is_still_found(records_index):
     with records_index(["Дождевые леса Амазонки, испанский: Selva Amazónica",
                         "The weather in Almaty was mild"]) as index:
         assert index.ranked_ids("Selva") == ["0"]
+
+
+def test_query_words_standing_together_rank_above_the_same_words_apart(records_index):
+    # Same words, same length: only their distance tells the paragraphs apart.
+    together = "Доспамбет жырау ғасырда өмір сүрген оның толғаулары ел аузында сақталған"
+    apart = "Доспамбет ғасырда өмір сүрген оның толғаулары ел аузында сақталған жырау"
+    with records_index([apart, together]) as index:
+        assert index.ranked_ids("Доспамбет жырау")[0] == "1"

@@ -27,12 +27,13 @@ from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundErro
 from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
                             stored_records, update_index)
+from search import proximity
 from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
 from search.rewrite import RewrittenQuery, rewrite_query
-from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, build_schema,
-                           field_language, text_field)
+from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, SEARCH_FIELDS,
+                           build_schema, field_language, text_field)
 from search.snippets import Snippet, make_snippet
 
 class LanguageBM25F(scoring.BM25F):
@@ -72,6 +73,15 @@ def _language_count(searcher, lang: str) -> int:
     if lang not in counts:
         counts[lang] = searcher.doc_frequency("lang", lang)
     return counts[lang]
+
+
+def _empty_fields(searcher) -> frozenset[str]:
+    """Search fields without a single word indexed (title_en when no record has a title ...)."""
+    cached = searcher.__dict__.get("_izde_empty_fields")
+    if cached is None:
+        cached = frozenset(f for f in SEARCH_FIELDS if not searcher.field_length(f))
+        searcher.__dict__["_izde_empty_fields"] = cached
+    return cached
 
 
 _WEIGHTING = LanguageBM25F(B=0.75, K1=1.2)
@@ -362,8 +372,10 @@ class Index:
         or with typos are searched as :mod:`search.rewrite` says; the hits tell what
         was searched (:class:`Hits`).
         """
-        parsed, results = self._results(query, limit, lang)
-        return Hits((self._hit(result, parsed, snippets) for result in results),
+        parsed, hits = self._results(query, limit, lang)
+        searcher = self._current_searcher()
+        return Hits((self._hit(searcher.stored_fields(doc), score, parsed, snippets)
+                     for doc, score in hits),
                     parsed.searched_for, parsed.did_you_mean, parsed.folded)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
@@ -371,22 +383,31 @@ class Index:
 
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
-        _, results = self._results(query, limit, lang)
-        return [result["path"] for result in results]
+        _, hits = self._results(query, limit, lang)
+        searcher = self._current_searcher()
+        return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
 
     def _results(self, query: str, limit: int, lang: str | None):
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
         searcher = self._current_searcher()
-        parsed = rewrite_query(query, self._schema, searcher.reader())
+        parsed = rewrite_query(query, self._schema, searcher.reader(), _empty_fields(searcher))
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        return parsed, searcher.search(parsed.query, limit=limit, filter=combined)
+        if not any(len(terms) > 1 for terms in parsed.words.values()):
+            results = searcher.search(parsed.query, limit=limit, filter=combined)
+            return parsed, [(result.docnum, result.score) for result in results]
+        # Words standing together rescore the best POOL by BM25 (see search.proximity);
+        # whatever the limit, so a longer list starts with the same hits.
+        results = searcher.search(parsed.query, limit=max(limit, proximity.POOL), filter=combined)
+        hits = [(result.docnum, result.score) for result in results]
+        pool = proximity.rescore(searcher, hits[:proximity.POOL], parsed.words)
+        return parsed, (pool + hits[proximity.POOL:])[:limit]
 
-    def _hit(self, result, parsed: RewrittenQuery, snippets: bool = True) -> Hit:
-        stored = result.fields()
+    def _hit(self, stored: dict, score: float, parsed: RewrittenQuery,
+             snippets: bool = True) -> Hit:
         lang = stored["lang"]
         if snippets:
             terms = parsed.terms.get(text_field(lang), set())
@@ -399,7 +420,7 @@ class Index:
                     snippet = folded
         else:
             snippet = Snippet(())
-        return Hit(stored["path"], stored["paragraph"], lang, result.score, stored["text"], snippet)
+        return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)
 
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None

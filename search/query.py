@@ -20,7 +20,8 @@ from whoosh import qparser, query as q
 
 from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
-from search.schema import EXACT_FIELD, SEARCH_FIELDS, TEXT_FIELDS, TITLE_FIELDS
+from analyzers import LANGUAGES
+from search.schema import EXACT_FIELD, TEXT_FIELDS, TITLE_FIELDS, text_field, title_field
 from search.stopwords import is_stop_word
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -42,17 +43,66 @@ FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
                 **{f: 2.0 for f in TITLE_FIELDS}}
 
 
+_KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+_CYRILLIC_LETTER = re.compile("[а-яёА-ЯЁ]")
+_LATIN_LETTER = re.compile("[a-zA-Z]")
+
+
 @dataclass
 class ParsedQuery:
     text: str
     query: q.Query
     filter: q.Query | None = None
     terms: dict[str, set[str]] = field(default_factory=dict)  # field -> index terms
+    # For plain-word queries: text field -> the index terms of each word, in query order.
+    words: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
 
-def _parser(schema, extra_fields: dict[str, float] | None = None) -> qparser.QueryParser:
-    boosts = {**FIELD_BOOSTS, **(extra_fields or {})}
-    fields = [f for f in (*SEARCH_FIELDS, *(extra_fields or {})) if boosts.get(f)]
+def query_languages(text: str) -> tuple[str, ...]:
+    """The languages whose paragraphs a query can be after, told by its letters.
+
+    A Kazakh-only letter makes it Kazakh; other Cyrillic, Kazakh or Russian;
+    Latin letters alone, English. A Latin name in a Russian or Kazakh
+    paragraph is still found through the ``exact`` field.
+
+    >>> query_languages("Абай өлеңдері"), query_languages("стихи Абая"), query_languages("Abai")
+    (('kk',), ('kk', 'ru'), ('en',))
+    """
+    if _KAZAKH_LETTER.search(text):
+        return ("kk",)
+    if _CYRILLIC_LETTER.search(text):
+        return ("kk", "ru")
+    if _LATIN_LETTER.search(text):
+        return ("en",)
+    return LANGUAGES  # digits only: any language
+
+
+# Parsers keep no state between parses, so one is built per schema, languages and
+# empty fields. Each entry holds its schema, so the id in its key is not reused.
+_PARSERS: dict[tuple, tuple] = {}
+_MAX_PARSERS = 64
+
+
+def _parser(schema, languages: tuple[str, ...], empty: frozenset[str],
+            extra_fields: dict[str, float] | None = None) -> qparser.QueryParser:
+    extra = tuple(sorted((extra_fields or {}).items()))
+    key = (id(schema), languages, empty, extra)
+    if key not in _PARSERS:
+        if len(_PARSERS) >= _MAX_PARSERS:
+            _PARSERS.clear()
+        _PARSERS[key] = (schema, _new_parser(schema, languages, empty, dict(extra)))
+    return _PARSERS[key][1]
+
+
+def _new_parser(schema, languages: tuple[str, ...], empty: frozenset[str],
+                extra_fields: dict[str, float]) -> qparser.QueryParser:
+    # Fields of languages the query cannot be in would only add noise, and
+    # fields without postings (no titles in a language) only time.
+    searched = {EXACT_FIELD, *(text_field(lang) for lang in languages),
+                *(title_field(lang) for lang in languages)} - empty
+    boosts = {**FIELD_BOOSTS, **extra_fields}
+    searched |= set(extra_fields) - empty
+    fields = [f for f in boosts if f in searched and boosts[f]]
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts,
                                       group=qparser.OrGroup.factory(_OR_SCALE))
     # + and - only at the start of a word, so `вице-министр` stays one word.
@@ -65,10 +115,12 @@ def _parser(schema, extra_fields: dict[str, float] | None = None) -> qparser.Que
     return parser
 
 
-def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None) -> ParsedQuery:
+def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
+                empty_fields: frozenset[str] = frozenset()) -> ParsedQuery:
     """Parse ``text``; raises :class:`QuerySyntaxError` with a one-line reason.
 
-    ``extra_fields`` (field -> boost) are searched besides the usual ones.
+    ``extra_fields`` (field -> boost) are searched besides the usual ones;
+    ``empty_fields`` are fields the index holds no words in; they are not searched.
     """
     normalized = text.translate(_GUILLEMETS)
     if normalized.count('"') % 2:
@@ -86,8 +138,9 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None)
     elif is_natural_language(remainder):
         remainder = drop_stop_words(remainder)
 
-    parsed = _exclusions_as_and_not(_parser(schema, extra_fields).parse(remainder)) \
-        if remainder else q.NullQuery
+    languages = query_languages(remainder)
+    parser = _parser(schema, languages, empty_fields, extra_fields)
+    parsed = _exclusions_as_and_not(parser.parse(remainder)) if remainder else q.NullQuery
     if parsed is q.NullQuery:
         if not filters:
             raise QuerySyntaxError("the query has no words to search for")
@@ -96,7 +149,21 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None)
     for fieldname, term in parsed.iter_all_terms(phrases=True):
         if fieldname in TEXT_FIELDS or fieldname in (extra_fields or {}):
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
-    return ParsedQuery(text, parsed, _filter_query(filters), terms)
+    words = {}
+    if remainder and is_natural_language(remainder):
+        words = _word_terms(remainder, schema, [text_field(lang) for lang in languages
+                                                if text_field(lang) not in empty_fields])
+    return ParsedQuery(text, parsed, _filter_query(filters), terms, words)
+
+
+def _word_terms(text: str, schema, fieldnames: list[str]) -> dict[str, list[frozenset[str]]]:
+    """Each field's index terms for each word of ``text``; words it drops are left out."""
+    words = {}
+    for fieldname in fieldnames:
+        analyzed = (frozenset(token.text for token in schema[fieldname].analyzer(chunk, mode="query"))
+                    for chunk in text.split())
+        words[fieldname] = [terms for terms in analyzed if terms]
+    return words
 
 
 def is_natural_language(text: str) -> bool:

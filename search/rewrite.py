@@ -64,13 +64,17 @@ def extra_fields_for(text: str) -> dict[str, float]:
     return {} if has_kazakh_letters(text) else {FOLDED_FIELD: FOLDED_BOOST}
 
 
-def rewrite_query(text: str, schema, reader) -> RewrittenQuery:
-    """What to search for ``text`` in the index read by ``reader`` (see the module docstring)."""
-    typed = parse_query(text, schema, extra_fields_for(text))
+def rewrite_query(text: str, schema, reader,
+                  empty_fields: frozenset[str] = frozenset()) -> RewrittenQuery:
+    """What to search for ``text`` in the index read by ``reader`` (see the module docstring).
+
+    ``empty_fields`` hold no words in this index and are not searched.
+    """
+    typed = parse_query(text, schema, extra_fields_for(text), empty_fields)
     folded = FOLDED_FIELD in typed.terms
     # As the parser sees it: filters (lang:kk) apart, a question's "?" is no wildcard.
     if not is_natural_language(_QUESTION_MARK.sub(" ", _FILTER.sub(" ", text))):
-        return RewrittenQuery(text, typed.query, typed.filter, typed.terms,
+        return RewrittenQuery(text, typed.query, typed.filter, typed.terms, typed.words,
                               searched_for=[text], folded=folded)
 
     variants = [text]
@@ -91,13 +95,16 @@ def rewrite_query(text: str, schema, reader) -> RewrittenQuery:
         did_you_mean = variants[-1] = corrected
 
     parsed = [typed] if variants == [text] else \
-        [parse_query(variant, schema, extra_fields_for(variant)) for variant in variants]
+        [parse_query(variant, schema, extra_fields_for(variant), empty_fields)
+         for variant in variants]
     terms: dict[str, set[str]] = {}
     for one in parsed:
         for fieldname, found in one.terms.items():
             terms.setdefault(fieldname, set()).update(found)
     combined = parsed[0].query if len(parsed) == 1 else q.Or([p.query for p in parsed])
-    return RewrittenQuery(text, combined, typed.filter, terms, searched_for=variants,
+    # Proximity looks at the words of the text most likely meant: the last variant.
+    return RewrittenQuery(text, combined, typed.filter, terms, parsed[-1].words,
+                          searched_for=variants,
                           did_you_mean=did_you_mean, folded=FOLDED_FIELD in terms)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from search import Index
 from search.index import LanguageBM25F
-from search.query import drop_stop_words, is_natural_language
+from search.query import drop_stop_words, is_natural_language, query_languages
 
 
 @pytest.fixture
@@ -79,3 +79,28 @@ def test_a_title_match_says_what_the_paragraph_is_about(tmp_path):
     with Index(tmp_path / "index") as index:
         index.add_paragraphs(records)
         assert index.ranked_ids("Өкпе деген не?")[0] == "lung"
+
+
+@pytest.mark.parametrize("query, languages", [
+    ("Абай өлеңдері", ("kk",)),          # a Kazakh-only letter
+    ("стихи Абая", ("kk", "ru")),        # Cyrillic: Kazakh or Russian
+    ("Abai poems", ("en",)),
+    ("Amazonia тропические леса", ("kk", "ru")),
+    ("1846", ("kk", "ru", "en")),         # nothing to tell by
+])
+def test_a_query_is_searched_in_the_fields_of_the_languages_its_letters_allow(query, languages):
+    assert query_languages(query) == languages
+
+
+def test_a_latin_name_in_a_russian_paragraph_is_still_found(records_index):
+    with records_index(["Дождевые леса Амазонки, испанский: Selva Amazónica",
+                        "The weather in Almaty was mild"]) as index:
+        assert index.ranked_ids("Selva") == ["0"]
+
+
+def test_query_words_standing_together_rank_above_the_same_words_apart(records_index):
+    # Same words, same length: only their distance tells the paragraphs apart.
+    together = "Доспамбет жырау ғасырда өмір сүрген оның толғаулары ел аузында сақталған"
+    apart = "Доспамбет ғасырда өмір сүрген оның толғаулары ел аузында сақталған жырау"
+    with records_index([apart, together]) as index:
+        assert index.ranked_ids("Доспамбет жырау")[0] == "1"

@@ -205,9 +205,14 @@ def search_command(query, index_dir, limit, lang, as_json):
             _run_update(index, [], quiet=as_json)  # re-reads the files it already held
         hits = index.search(query, limit=limit, lang=lang)
     if as_json:
-        click.echo(json.dumps({"query": query, "hits": [h.as_dict() for h in hits]},
+        click.echo(json.dumps({"query": query, "searched_for": hits.searched_for,
+                               "did_you_mean": hits.did_you_mean, "folded": hits.folded,
+                               "hits": [h.as_dict() for h in hits]},
                               ensure_ascii=False, indent=2))
     else:
+        # On stderr, like every note: stdout stays one `path:paragraph` line per hit.
+        for line in _search_notes(query, hits):
+            click.echo(line, err=True)
         for hit in hits:
             location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}", fg="magenta")
             meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
@@ -219,6 +224,17 @@ def search_command(query, index_dir, limit, lang, as_json):
             click.echo("no matching paragraphs", err=True)
     if not hits:
         sys.exit(1)
+
+
+def _search_notes(query, hits) -> list[str]:
+    """What was searched when it is not just the query as typed, so users can trust it."""
+    notes = []
+    if hits.did_you_mean:
+        notes.append(f"did you mean: {hits.did_you_mean}")
+    others = [text for text in hits.searched_for if text != query]
+    if others:
+        notes.append(f"searched for: {' | '.join(hits.searched_for)}")
+    return notes
 
 
 def _colour() -> bool:
@@ -298,8 +314,12 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
               help="Keep the built index here, keyed by corpus hash and schema version.")
 @click.option("--no-snippets", "ranking_only", is_flag=True,
               help="Skip timing the full search path (hits with snippets).")
+@click.option("--rewrite", type=click.Choice(["exact", "folded", "latin", "typo"]),
+              default="exact", show_default=True,
+              help="Type the queries as people do first: Kazakh without its letters, "
+                   "in Latin, or with a typo in every word of 5+ letters.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, as_json):
+def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrite, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search import retrieval_eval
 
@@ -320,7 +340,7 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, as_json):
     try:
         report = retrieval_eval.evaluate(corpus, queries, qrels, cache_dir=cache_dir,
                                          progress=progress,
-                                         full_path=not ranking_only)
+                                         full_path=not ranking_only, rewrite=rewrite)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -22,6 +22,7 @@ from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
+from analyzers.kk import kazakh_folded_analyzer
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
 from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
@@ -30,7 +31,9 @@ from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.parallel import ParallelWriter
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
-from search.schema import SCHEMA_VERSION, build_schema, field_language, text_field
+from search.rewrite import RewrittenQuery, rewrite_query
+from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, build_schema,
+                           field_language, text_field)
 from search.snippets import Snippet, make_snippet
 
 class LanguageBM25F(scoring.BM25F):
@@ -93,6 +96,22 @@ class Hit:
         return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
                 "score": round(self.score, 4), "snippet": self.snippet,
                 "matches": self.highlighted.matches, "text": self.text}
+
+
+class Hits(list):
+    """The hits of a search, best first, and what was searched for them.
+
+    ``searched_for`` lists the texts searched (``["Qazaqtelekom", "Қазақтелеком"]``
+    for a Latin query); ``did_you_mean`` is the corrected query when a word the
+    index does not know was replaced, else None; ``folded`` says that Kazakh
+    paragraphs were also matched with their Kazakh letters folded (қ -> к ...).
+    """
+
+    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False):
+        super().__init__(hits)
+        self.searched_for = list(searched_for)
+        self.did_you_mean = did_you_mean
+        self.folded = folded
 
 
 @dataclass(frozen=True)
@@ -337,14 +356,17 @@ class Index:
         return parse_query(query, self._schema)
 
     def search(self, query: str, limit: int = 10, lang: str | None = None,
-               snippets: bool = True) -> list[Hit]:
+               snippets: bool = True) -> Hits:
         """The best paragraphs for ``query``, best first (see :mod:`search.query` for syntax).
 
         With ``snippets=False`` hits carry an empty snippet, which saves re-analyzing
-        every paragraph shown.
+        every paragraph shown. Queries typed without Kazakh letters, in Kazakh Latin
+        or with typos are searched as :mod:`search.rewrite` says; the hits tell what
+        was searched (:class:`Hits`).
         """
         parsed, results = self._results(query, limit, lang)
-        return [self._hit(result, parsed, snippets) for result in results]
+        return Hits((self._hit(result, parsed, snippets) for result in results),
+                    parsed.searched_for, parsed.did_you_mean, parsed.folded)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
@@ -357,20 +379,26 @@ class Index:
     def _results(self, query: str, limit: int, lang: str | None):
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        parsed = self.parse(query)
         searcher = self._current_searcher()
+        parsed = rewrite_query(query, self._schema, searcher.reader())
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
         return parsed, searcher.search(parsed.query, limit=limit, filter=combined)
 
-    def _hit(self, result, parsed: ParsedQuery, snippets: bool = True) -> Hit:
+    def _hit(self, result, parsed: RewrittenQuery, snippets: bool = True) -> Hit:
         stored = result.fields()
         lang = stored["lang"]
         if snippets:
             terms = parsed.terms.get(text_field(lang), set())
             snippet = make_snippet(stored["text"], terms, analyzer_for(lang))
+            if lang == FOLDED_LANG and parsed.terms.get(FOLDED_FIELD):
+                # Words typed without Kazakh letters match only in the folded field.
+                folded = make_snippet(stored["text"], parsed.terms[FOLDED_FIELD],
+                                      kazakh_folded_analyzer())
+                if len(folded.matches) > len(snippet.matches):
+                    snippet = folded
         else:
             snippet = Snippet(())
         return Hit(stored["path"], stored["paragraph"], lang, result.score, stored["text"], snippet)

@@ -50,9 +50,10 @@ class ParsedQuery:
     terms: dict[str, set[str]] = field(default_factory=dict)  # field -> index terms
 
 
-def _parser(schema) -> qparser.QueryParser:
-    fields = [f for f in SEARCH_FIELDS if FIELD_BOOSTS.get(f)]
-    parser = qparser.MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS,
+def _parser(schema, extra_fields: dict[str, float] | None = None) -> qparser.QueryParser:
+    boosts = {**FIELD_BOOSTS, **(extra_fields or {})}
+    fields = [f for f in (*SEARCH_FIELDS, *(extra_fields or {})) if boosts.get(f)]
+    parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts,
                                       group=qparser.OrGroup.factory(_OR_SCALE))
     # + and - only at the start of a word, so `вице-министр` stays one word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -64,8 +65,11 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
-def parse_query(text: str, schema) -> ParsedQuery:
-    """Parse ``text``; raises :class:`QuerySyntaxError` with a one-line reason."""
+def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None) -> ParsedQuery:
+    """Parse ``text``; raises :class:`QuerySyntaxError` with a one-line reason.
+
+    ``extra_fields`` (field -> boost) are searched besides the usual ones.
+    """
     normalized = text.translate(_GUILLEMETS)
     if normalized.count('"') % 2:
         raise QuerySyntaxError('unbalanced quote in the query: close the phrase with "')
@@ -82,14 +86,15 @@ def parse_query(text: str, schema) -> ParsedQuery:
     elif is_natural_language(remainder):
         remainder = drop_stop_words(remainder)
 
-    parsed = _exclusions_as_and_not(_parser(schema).parse(remainder)) if remainder else q.NullQuery
+    parsed = _exclusions_as_and_not(_parser(schema, extra_fields).parse(remainder)) \
+        if remainder else q.NullQuery
     if parsed is q.NullQuery:
         if not filters:
             raise QuerySyntaxError("the query has no words to search for")
         parsed = q.Every()
     terms: dict[str, set[str]] = {}
     for fieldname, term in parsed.iter_all_terms(phrases=True):
-        if fieldname in TEXT_FIELDS:
+        if fieldname in TEXT_FIELDS or fieldname in (extra_fields or {}):
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
     return ParsedQuery(text, parsed, _filter_query(filters), terms)
 

@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Sequence
 from search.errors import IzdeError
 from search.index import Index
 from search.schema import SCHEMA_VERSION
+from search.typed_queries import typed_query
 
 DEPTH = 100  # documents retrieved per query: enough for Recall@100
 METRICS = ("ndcg@10", "mrr@10", "recall@10", "recall@100")
@@ -256,13 +257,17 @@ def _best_ms(search: Callable[[], object], repeat: int) -> float:
 
 def evaluate(corpus_path: str | Path, queries_path: str | Path, qrels_path: str | Path,
              cache_dir: str | Path | None = None, progress: Progress | None = None,
-             full_path: bool = True) -> RetrievalReport:
+             full_path: bool = True, rewrite: str = "exact") -> RetrievalReport:
     """Index the corpus (or reuse a cached index of it) and score every judged query.
+
+    ``rewrite`` types every query as people do before searching it (see
+    :mod:`search.typed_queries`): ``folded``, ``latin``, ``typo``, or ``exact``.
 
     ``cache_dir`` keeps built indexes keyed by the corpus hash and SCHEMA_VERSION;
     without it the index lives in a temporary folder removed afterwards.
     """
-    queries = read_jsonl(queries_path, ("id", "text"))
+    queries = [{**query, "text": typed_query(query, rewrite)}
+               for query in read_jsonl(queries_path, ("id", "text"))]
     qrels = read_qrels(qrels_path)
     if cache_dir is not None:
         folder = Path(cache_dir) / corpus_key(corpus_path)

@@ -8,6 +8,10 @@ Beside them, ``exact`` holds every paragraph's words as written (lowercased and
 normalized, no stemming or lemmas), so the form the user typed scores above a
 mere lemma match; ``title_<lang>`` holds a paragraph's title where it has one
 (records added with :meth:`Index.add_paragraphs`; files have none).
+
+``folded_kk`` holds Kazakh paragraphs once more with the nine Kazakh-only letters
+folded as a Russian keyboard types them (қ -> к, і -> и ...), so ``казактелеком``
+finds ``Қазақтелеком``; see :mod:`search.rewrite` for when it is searched.
 """
 
 from analyzers.normalize import NormalizeFilter
@@ -16,11 +20,16 @@ from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers import LANGUAGES, analyzer_for
+from analyzers.kk import kazakh_folded_analyzer
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 EXACT_FIELD = "exact"
+# Named <kind>_<lang> so that field_language() gives "kk" and BM25F averages its
+# length over Kazakh paragraphs only.
+FOLDED_FIELD = "folded_kk"
+FOLDED_LANG = "kk"
 
 
 def text_field(lang: str) -> str:
@@ -42,6 +51,11 @@ def exact_analyzer():
     return WordTokenizer() | NormalizeFilter()
 
 
+def folded_fields(lang: str, text: str) -> dict:
+    """The keyboard-folded copy of a paragraph, for Kazakh ones (else nothing)."""
+    return {FOLDED_FIELD: text} if lang == FOLDED_LANG else {}
+
+
 def field_language(fieldname: str) -> str | None:
     """The language whose paragraphs fill ``fieldname`` (``text_ru`` -> ``ru``), else None."""
     prefix, _, lang = fieldname.rpartition("_")
@@ -61,4 +75,5 @@ def build_schema() -> Schema:
         fields[text_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)
         fields[title_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)
     fields[EXACT_FIELD] = TEXT(analyzer=exact_analyzer(), phrase=True)
+    fields[FOLDED_FIELD] = TEXT(analyzer=kazakh_folded_analyzer(), phrase=True)
     return Schema(**fields)

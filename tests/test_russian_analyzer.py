@@ -67,6 +67,25 @@ def test_adjectivized_participles_and_superlatives_keep_their_own_lemma():
     assert not finds("хороший", "лучший результат")
 
 
+def test_archaic_reading_does_not_join_a_modern_word_to_another():
+    # суть is also an archaic "they are" (быть); in modern text it is the noun.
+    assert terms("суть дела") == {"суть", "дело"}
+    assert not finds("быть", "в этом вся суть")
+
+
+def test_ambiguous_pronouns_are_indexed_under_each_pronoun():
+    # им is он (instrumental) as well as они (dative); все is весь as well as всё.
+    assert finds("он", "я говорил с ним вчера")
+    assert finds("они", "я говорил с ним вчера")
+    assert finds("весь", "все пришли")
+
+
+def test_feminine_surnames_and_patronymics_keep_the_feminine_name():
+    assert finds("Пугачёва", "концерт Аллы Пугачёвой")
+    assert not finds("Пугачёв", "концерт Аллы Пугачёвой")
+    assert terms("Анны Петровны") == {"анна", "петровна"}
+
+
 def test_hyphenated_compound_is_one_term_and_its_parts():
     assert finds("вице-министр", "встреча с вице-министром экологии")
     assert finds("министр", "встреча с вице-министром экологии")
@@ -77,9 +96,16 @@ def test_hyphenated_compound_is_one_term_and_its_parts():
 
 
 @pytest.mark.parametrize("word", ["кто-то", "что-нибудь", "какой-либо", "кое-где", "по-русски",
-                                  "черно-белый", "давным-давно"])
-def test_particles_and_hyphenated_adjectives_are_not_split(word):
+                                  "черно-белый", "давным-давно", "ха-ха", "м-да"])
+def test_particles_interjections_and_hyphenated_adjectives_are_not_split(word):
     assert len(list(RU(word))) == 1
+
+
+def test_compound_led_by_a_combining_stem_is_one_word():
+    # северо- is not a word: the north-east is not a kind of east.
+    assert finds("северо-восток", "на северо-востоке страны")
+    assert not finds("восток", "на северо-востоке страны")
+    assert finds("министр", "вице-министр")
 
 
 def test_an_ordinal_ending_is_not_a_part_but_the_number_is():

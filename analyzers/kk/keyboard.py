@@ -19,9 +19,15 @@ KEYBOARD_FOLD = str.maketrans({
 KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
+# The other way: which letters a Russian-keyboard letter may stand for.
+UNFOLD = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ",
+          "и": "иі"}
+
+
 def fold_keyboard(text: str) -> str:
     return text.translate(KEYBOARD_FOLD)
 
 
 def has_kazakh_letters(text: str) -> bool:
     return any(c in KAZAKH_ONLY_LETTERS for c in text)
+

@@ -19,7 +19,7 @@ from whoosh.analysis import Filter
 
 from analyzers.cache import word_cache
 from analyzers.normalize import normalize_word
-from analyzers.ru.morphology import is_hyphenated_modifier, lemmas
+from analyzers.ru.morphology import is_combining_stem, is_hyphenated_modifier, lemmas
 from analyzers.tokenize import _HYPHENS, _WORD, WORD_PATTERN, WordTokenizer
 
 
@@ -42,11 +42,16 @@ STOP_WORDS = _read_word_list("stopwords.txt")
 # - Hyphenated adjectives and adverbs (черно-белый, северо-западный,
 #   научно-технический, давным-давно) name one property: their first part is a
 #   combining stem, not a word (черно-, северо-), and `белый` should not find
-#   every черно-белый film. Kept whole.
+#   every черно-белый film. Kept whole, as are interjections and particles
+#   (ха-ха, м-да): their halves are not words either.
+# - A compound whose first part is a combining stem or prefix, not a word
+#   (северо-восток, юго-запад, крио-камера, мото-кросс), is one word for the same
+#   reason: `восток` should not find северо-восток, as `камера` would not find
+#   криокамера written solid.
 # - A case ending after a number (1980-х, 2-й, 11-е) is not a word: only the
 #   number is indexed as a part, so `1980` finds `1980-х`.
 # - Everything else is a compound of words and keeps its parts: вице-министр,
-#   северо-запад, рок-группа, интернет-магазин, ООН-Хабитат, РЭС-2026.
+#   рок-группа, интернет-магазин, ООН-Хабитат, РЭС-2026.
 _PARTICLE_SUFFIXES = ("-то", "-либо", "-нибудь", "-ка", "-таки", "-де")
 _PARTICLE_PREFIXES = ("кое-", "кой-", "по-")
 _ENDING_MAX_LEN = 3
@@ -78,7 +83,7 @@ class RussianTokenizer(WordTokenizer):
         if (len(parts) == 2 and parts[0].group().isdigit()
                 and parts[1].group().isalpha() and len(parts[1].group()) <= _ENDING_MAX_LEN):
             return parts[:1]
-        if is_hyphenated_modifier(folded):
+        if is_hyphenated_modifier(folded) or is_combining_stem(folded.split("-", 1)[0]):
             return ()
         return parts
 

@@ -1,0 +1,194 @@
+"""Queries as people really type them: without Kazakh letters, in Latin, with typos.
+
+:func:`rewrite_query` turns what the user typed into what is searched, and says so:
+
+- ``казактелеком`` (Kazakh on a Russian keyboard): a query with no Kazakh-only
+  letters is also searched in ``folded_kk``, where Kazakh paragraphs are indexed
+  with those letters folded. Nothing is rewritten; the exact fields still count,
+  so a paragraph spelt as typed ranks above a folded match.
+- ``Qazaqtelekom`` (the 2021 Latin alphabet): searched as written (it may be
+  English) and as its Cyrillic transliteration ``Қазақтелеком``. Transliteration
+  is tried when the query has letters only Kazakh Latin has, or when a word
+  unknown to the index as written is known once transliterated (``jasandy``).
+- ``лестные пожары`` (a typo): a word no field of the index knows is replaced by
+  the closest word form the index holds (edit distance by length, see
+  :func:`search.spelling.typo_budget`); a word the index knows is never touched.
+
+Only natural-language queries are rewritten. A query with syntax (a quoted phrase,
+AND, ``word~`` ...) is searched as written, folded field included, because the
+user said exactly what they meant.
+
+    >>> rewritten = rewrite_query("Qazaqtelekom", ix.schema, reader)  # doctest: +SKIP
+    >>> rewritten.searched_for                                       # doctest: +SKIP
+    ['Qazaqtelekom', 'Қазақтелеком']
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as q
+
+from analyzers.kk.keyboard import UNFOLD, has_kazakh_letters
+from analyzers.kk.latin import latin_to_cyrillic, looks_kazakh_latin
+from analyzers.tokenize import WORD_PATTERN
+from search.query import _FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language, parse_query
+from analyzers.normalize import normalize_word
+from search.schema import EXACT_FIELD, FOLDED_FIELD
+from search.spelling import known_word, closest_word
+
+# A folded match counts for less than a match of the letters as written: the
+# folding merges words (көл "lake" and кол) that the exact fields tell apart.
+FOLDED_BOOST = 0.5
+RESTORE_LETTERS = True
+# A word whose letters could each stand for two or three leaves too many readings.
+MAX_RESTORE_BRANCHES = 64
+_CYRILLIC_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
+_LATIN_WORD = re.compile(r"[A-Za-zÄäĞğİıIÑñŊŋÖöŞşŪūÜü]+")
+
+
+@dataclass
+class RewrittenQuery(ParsedQuery):
+    """A parsed query and the texts actually searched for it.
+
+    ``searched_for`` lists every text searched (the typed one first unless it was
+    corrected); ``did_you_mean`` is the corrected query when a word was replaced.
+    """
+
+    searched_for: list[str] = field(default_factory=list)
+    did_you_mean: str | None = None
+    folded: bool = False  # also searched as Kazakh typed without its letters
+
+
+def extra_fields_for(text: str) -> dict[str, float]:
+    """The folded Kazakh field, for a text with no Kazakh-only letters to fold."""
+    return {} if has_kazakh_letters(text) else {FOLDED_FIELD: FOLDED_BOOST}
+
+
+def rewrite_query(text: str, schema, reader) -> RewrittenQuery:
+    """What to search for ``text`` in the index read by ``reader`` (see the module docstring)."""
+    typed = parse_query(text, schema, extra_fields_for(text))
+    folded = FOLDED_FIELD in typed.terms
+    # As the parser sees it: filters (lang:kk) apart, a question's "?" is no wildcard.
+    if not is_natural_language(_QUESTION_MARK.sub(" ", _FILTER.sub(" ", text))):
+        return RewrittenQuery(text, typed.query, typed.filter, typed.terms,
+                              searched_for=[text], folded=folded)
+
+    variants = [text]
+    transliterated = _transliteration(text, reader)
+    if transliterated is not None:
+        variants.append(transliterated)
+
+    if RESTORE_LETTERS:
+        restored = restore_words(variants[-1], reader)
+        if restored != variants[-1]:
+            variants.append(restored)
+
+    # Correct the variant the user most likely meant: the Cyrillic one when a
+    # transliteration is searched (its Latin original is mostly unknown words).
+    did_you_mean = None
+    corrected = correct_words(variants[-1], reader)
+    if corrected != variants[-1]:
+        did_you_mean = variants[-1] = corrected
+
+    parsed = [typed] if variants == [text] else \
+        [parse_query(variant, schema, extra_fields_for(variant)) for variant in variants]
+    terms: dict[str, set[str]] = {}
+    for one in parsed:
+        for fieldname, found in one.terms.items():
+            terms.setdefault(fieldname, set()).update(found)
+    combined = parsed[0].query if len(parsed) == 1 else q.Or([p.query for p in parsed])
+    return RewrittenQuery(text, combined, typed.filter, terms, searched_for=variants,
+                          did_you_mean=did_you_mean, folded=FOLDED_FIELD in terms)
+
+
+def restore_kazakh_letters(reader, word: str) -> str | None:
+    """The word form of the index that ``word`` is, typed without its Kazakh letters.
+
+    Walks the ``exact`` vocabulary letter by letter, trying each Kazakh letter the
+    typed one may stand for (к: к or қ, и: и or і ...) and dropping a branch as
+    soon as no indexed word starts that way. The most frequent form wins, and only
+    if it is more frequent than the word as typed: a Russian ``он`` stays ``он``.
+
+        >>> restore_kazakh_letters(reader, "казактелеком")   # doctest: +SKIP
+        'қазақтелеком'
+    """
+    typed = normalize_word(word)
+    if has_kazakh_letters(typed) or not _CYRILLIC_WORD.fullmatch(typed) \
+            or not any(c in UNFOLD for c in typed):
+        return None
+    found = []
+    prefixes = [""]
+    for letter in typed:
+        prefixes = [prefix + option for prefix in prefixes for option in UNFOLD.get(letter, letter)
+                    if _has_prefix(reader, prefix + option)]
+        if not prefixes or len(prefixes) > MAX_RESTORE_BRANCHES:
+            return None
+    for candidate in prefixes:
+        if candidate != typed:
+            frequency = reader.doc_frequency(EXACT_FIELD, candidate)
+            if frequency:
+                found.append((frequency, candidate))
+    if not found:
+        return None
+    frequency, best = max(found)
+    return best if frequency > reader.doc_frequency(EXACT_FIELD, typed) else None
+
+
+def _has_prefix(reader, prefix: str) -> bool:
+    return next(iter(reader.expand_prefix(EXACT_FIELD, prefix)), None) is not None
+
+
+def restore_words(text: str, reader) -> str:
+    """``text`` with words typed without Kazakh letters written with them, where the index says so."""
+    replacements = {}
+    for match in _words(text):
+        restored = restore_kazakh_letters(reader, match.group())
+        if restored is not None:
+            replacements[(match.start(), match.end())] = _same_case(match.group(), restored)
+    return _replace(text, replacements)
+
+
+def _words(text: str):
+    """Word matches of ``text`` outside its filters (lang:, file:)."""
+    blanked = _FILTER.sub(lambda m: " " * len(m.group()), text)
+    return WORD_PATTERN.finditer(blanked)
+
+
+def _transliteration(text: str, reader) -> str | None:
+    """``text`` in Cyrillic when it reads as Kazakh Latin, else None."""
+    latin = [m for m in _words(text) if _LATIN_WORD.fullmatch(m.group())]
+    if not latin:
+        return None
+    if not looks_kazakh_latin(" ".join(m.group() for m in latin)):
+        # No letter says Kazakh (jasandy intellekt): transliterate only on the
+        # evidence of a word the index knows in Cyrillic but not as written.
+        if not any(not known_word(reader, m.group()) and known_word(reader, latin_to_cyrillic(m.group()))
+                   for m in latin):
+            return None
+    return _replace(text, {(m.start(), m.end()): latin_to_cyrillic(m.group()) for m in latin})
+
+
+def correct_words(text: str, reader) -> str:
+    """``text`` with each word the index does not know replaced by its closest known form."""
+    replacements = {}
+    for match in _words(text):
+        if known_word(reader, match.group()):
+            continue
+        closest = closest_word(reader, match.group())
+        if closest is not None:
+            replacements[(match.start(), match.end())] = _same_case(match.group(), closest)
+    return _replace(text, replacements)
+
+
+def _same_case(typed: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+
+
+def _replace(text: str, replacements: dict[tuple[int, int], str]) -> str:
+    out, position = [], 0
+    for (start, end), word in sorted(replacements.items()):
+        out.append(text[position:start])
+        out.append(word)
+        position = end
+    out.append(text[position:])
+    return "".join(out)

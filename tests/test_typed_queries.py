@@ -1,0 +1,106 @@
+"""Queries as people really type them: no Kazakh letters, the 2021 Latin alphabet, typos."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from search import Index
+from search.cli import main
+from search.typed_queries import typed_query, with_typo
+
+from conftest import KAZAKH_SEED, FOREST_SEED
+
+
+def test_kazakh_typed_on_a_russian_keyboard_finds_the_kazakh_paragraph(seeds_index):
+    hits = seeds_index.search("казактелеком", limit=3)
+    assert hits and hits[0].path.endswith(KAZAKH_SEED) and hits[0].lang == "kk"
+    assert "Қазақтелеком" in hits[0].snippet
+    assert hits.searched_for == ["казактелеком", "қазақтелеком"]
+
+
+def test_folded_phrase_is_found_in_the_folded_field_and_not_rewritten(seeds_index):
+    hits = seeds_index.search('"су таскыны"', limit=5)
+    assert hits.searched_for == ['"су таскыны"'] and hits.did_you_mean is None
+    assert any("тасқын" in hit.text.lower() for hit in hits)
+
+
+def test_kazakh_in_the_2021_latin_alphabet_finds_the_cyrillic_paragraph(seeds_index):
+    hits = seeds_index.search("Qazaqtelekom", limit=3)
+    assert hits and hits[0].path.endswith(KAZAKH_SEED)
+    assert hits.searched_for == ["Qazaqtelekom", "Қазақтелеком"]
+
+
+def test_latin_kazakh_without_special_letters_is_transliterated_on_evidence(seeds_index):
+    # No letter says Kazakh, but "tasqyny" is no word of the index and тасқыны is.
+    hits = seeds_index.search("su tasqyny", limit=3)
+    assert "су тасқыны" in hits.searched_for
+    assert hits[0].lang == "kk"
+
+
+def test_plain_english_is_searched_as_english_only(seeds_index):
+    hits = seeds_index.search("forest fires", limit=3)
+    assert hits.searched_for == ["forest fires"] and hits.did_you_mean is None
+
+
+def test_a_typo_is_corrected_and_reported(seeds_index):
+    hits = seeds_index.search("лесных пожпров", limit=3)
+    assert hits.did_you_mean == "лесных пожаров"
+    assert hits.searched_for == ["лесных пожаров"]
+    assert hits[0].path.endswith(FOREST_SEED)
+    assert "пожаров" in hits[0].snippet
+
+
+def test_an_existing_word_is_never_corrected(seeds_index):
+    hits = seeds_index.search("пожарами", limit=3)
+    assert hits.did_you_mean is None and hits.searched_for == ["пожарами"]
+
+
+def test_a_quoted_phrase_with_a_typo_is_searched_as_written(seeds_index):
+    hits = seeds_index.search('"лесных пожпров"', limit=3)
+    assert hits.did_you_mean is None and hits.searched_for == ['"лесных пожпров"']
+    assert list(hits) == []
+
+
+def test_the_paragraph_spelt_as_typed_ranks_above_a_folded_match(tmp_path):
+    index = Index(tmp_path / "index")
+    index.add_paragraphs([
+        {"id": "proper", "text": "Қазақтелеком компаниясы ауылдарға интернет жеткізді."},
+        {"id": "folded", "text": "Казактелеком компаниясы ауылдарға интернет жеткізді."},
+    ])
+    with index:
+        assert index.ranked_ids("казактелеком") == ["folded", "proper"]
+        # Typed with its Kazakh letters, the query is not folded at all.
+        assert index.ranked_ids("Қазақтелеком") == ["proper"]
+
+
+def test_cli_says_what_it_searched_for(seeds_index):
+    result = CliRunner().invoke(main, ["search", "Qazaqtelekom", "--index",
+                                       str(seeds_index.path), "-n", "1"])
+    assert result.exit_code == 0
+    assert "searched for: Qazaqtelekom | Қазақтелеком" in result.stderr
+    assert KAZAKH_SEED in result.stdout
+
+
+def test_cli_json_carries_did_you_mean(seeds_index):
+    result = CliRunner().invoke(main, ["search", "лесных пожпров", "--index",
+                                       str(seeds_index.path), "--json"])
+    report = json.loads(result.stdout)
+    assert report["did_you_mean"] == "лесных пожаров"
+    assert report["searched_for"] == ["лесных пожаров"]
+
+
+@pytest.mark.parametrize("rewrite, typed", [
+    ("folded", "Ишеккуыстыларга кандай касиет тан?"),
+    ("latin", "Işekquystylarğa qandai qasiet tän?"),
+])
+def test_eval_types_kazakh_queries_as_people_do(rewrite, typed):
+    query = {"lang": "kk", "text": "Ішекқуыстыларға қандай қасиет тән?"}
+    assert typed_query(query, rewrite) == typed
+
+
+def test_eval_typo_changes_each_long_word_once_and_never_its_first_letter():
+    for word in ["пожары", "восстановление", "surrender", "Ішекқуыстыларға"]:
+        typo = with_typo(word)
+        assert typo != word and typo[0] == word[0] and abs(len(typo) - len(word)) <= 1
+    assert with_typo("лес") == "лес"

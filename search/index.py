@@ -29,6 +29,7 @@ from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_p
                             stored_records, update_index)
 from search import proximity
 from search.manifest import MANIFEST_NAME, Manifest, recover
+from search.parallel import ParallelWriter
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
 from search.rewrite import RewrittenQuery, rewrite_query
@@ -304,11 +305,12 @@ class Index:
         return manifest
 
     def _writer(self, ix, wait: float, procs: int = 1, limitmb: int = 128):
-        # multisegment: each process's segment joins the index as it is, with no
-        # final merge in this one process (the merge policy folds them later).
-        extra = {"procs": procs, "multisegment": True} if procs > 1 else {}
         try:
-            return ix.writer(timeout=wait, limitmb=limitmb, **extra)
+            if procs > 1:
+                # Whoosh's own MpWriter can drop a worker's documents silently;
+                # ParallelWriter cannot (see search.parallel).
+                return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)
+            return ix.writer(timeout=wait, limitmb=limitmb)
         except LockError:
             raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
                                    f"try again when it finishes, or pass --wait SECONDS") from None

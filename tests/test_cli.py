@@ -60,6 +60,14 @@ def test_index_reports_what_it_did_and_stats_describe_the_index(in_project):
     assert "paragraphs:" in run("stats").stdout
 
 
+def test_index_on_two_processes_indexes_the_same_paragraphs(in_project):
+    one = json.loads(run("index", "--json").stdout)
+    two = json.loads(run("index", "--rebuild", "--procs", "2", "--json", "--index", "index2").stdout)
+    assert two["added"] == 5 and two["paragraphs_added"] == one["paragraphs_added"] > 100
+    stats = json.loads(run("stats", "--json", "--index", "index2").stdout)
+    assert stats["paragraphs"] == one["paragraphs_added"]
+
+
 def test_bad_files_are_warned_about_one_line_each(in_project):
     (in_project / "seeds" / "broken.txt").write_bytes(bytes(range(256)) * 4)
     (in_project / "seeds" / "empty.txt").write_bytes(b"")

@@ -255,7 +255,7 @@ class Index:
         if rebuild and self.exists and not self._opens():
             self.close()
             self._remove_index_files()  # damaged beyond opening: nothing to keep
-        if not self.exists or not whoosh_index.exists_in(str(self.path)):
+        if not self.exists or not self._has_whoosh_files():
             self._create()
         ix = self._open(check_version=False)
         writer = self._writer(ix, wait, procs, limitmb)
@@ -314,6 +314,11 @@ class Index:
         except LockError:
             raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
                                    f"try again when it finishes, or pass --wait SECONDS") from None
+
+    def _has_whoosh_files(self) -> bool:
+        # Not whoosh_index.exists_in: it unpickles the stored schema, which fails
+        # when an analyzer class of an older Izde has been renamed or removed.
+        return any(self.path.glob("_MAIN_*.toc"))
 
     def _opens(self) -> bool:
         try:

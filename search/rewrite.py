@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
+from analyzers.kk import kazakh_term
 from analyzers.kk.keyboard import UNFOLD, has_kazakh_letters
+from analyzers.kk.morphology import _harmony
 from analyzers.kk.latin import latin_to_cyrillic, looks_kazakh_latin
 from analyzers.tokenize import WORD_PATTERN
 from search.query import _FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language, parse_query
 from analyzers.normalize import normalize_word
-from search.schema import EXACT_FIELD, FOLDED_FIELD
+from search.schema import EXACT_FIELD, FOLDED_FIELD, text_field
 from search.spelling import known_word, closest_word
 
 # A folded match counts for less than a match of the letters as written: the
@@ -42,6 +44,10 @@ FOLDED_BOOST = 0.5
 RESTORE_LETTERS = True
 # A word whose letters could each stand for two or three leaves too many readings.
 MAX_RESTORE_BRANCHES = 64
+# Shortest beginning of a word that the index must know before the rest may be
+# read as suffixes (restore_kazakh_letters): a stem has at least two letters.
+MIN_RESTORED_STEM = 2
+KAZAKH_FIELD = text_field("kk")
 _CYRILLIC_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 _LATIN_WORD = re.compile(r"[A-Za-zÄäĞğİıIÑñŊŋÖöŞşŪūÜü]+")
 
@@ -102,36 +108,85 @@ def rewrite_query(text: str, schema, reader) -> RewrittenQuery:
 
 
 def restore_kazakh_letters(reader, word: str) -> str | None:
-    """The word form of the index that ``word`` is, typed without its Kazakh letters.
+    """The Kazakh word that ``word`` is, typed without its Kazakh letters, as the index says.
 
-    Walks the ``exact`` vocabulary letter by letter, trying each Kazakh letter the
-    typed one may stand for (к: к or қ, и: и or і ...) and dropping a branch as
-    soon as no indexed word starts that way. The most frequent form wins, and only
-    if it is more frequent than the word as typed: a Russian ``он`` stays ``он``.
+    Candidates are the ways of writing ``word`` with Kazakh letters (к: к or қ,
+    и: и or і ...) that the index's words allow: the ``exact`` vocabulary is walked
+    letter by letter while some indexed word starts that way, and where none does
+    (an inflected form the index has never seen) the rest of the word, its
+    suffixes, is written by vowel harmony with what came before (қ, ғ, а after a
+    back stem; к, г, ә, і after a front one). Each candidate is stemmed, and the one
+    whose stem most Kazakh paragraphs hold wins, if that is not the word as typed:
+    a Russian ``он`` stays ``он``.
 
         >>> restore_kazakh_letters(reader, "казактелеком")   # doctest: +SKIP
         'қазақтелеком'
+        >>> restore_kazakh_letters(reader, "мектептеринде")  # doctest: +SKIP
+        'мектептерінде'
     """
     typed = normalize_word(word)
     if has_kazakh_letters(typed) or not _CYRILLIC_WORD.fullmatch(typed) \
             or not any(c in UNFOLD for c in typed):
         return None
-    found = []
+    # The word as typed holds its ground with what either field knows of it.
+    best, best_frequency = None, max(_stem_frequency(reader, typed),
+                                     reader.doc_frequency(EXACT_FIELD, typed))
+    for candidate in _unfoldings(reader, typed):
+        frequency = _stem_frequency(reader, candidate)
+        if frequency > best_frequency or frequency == best_frequency and best is not None \
+                and candidate < best:
+            best, best_frequency = candidate, frequency
+    return best
+
+
+def _stem_frequency(reader, word: str) -> int:
+    """How many Kazakh paragraphs hold the stem of ``word`` (0 for a stop word)."""
+    term = kazakh_term(word)
+    return reader.doc_frequency(KAZAKH_FIELD, term) if term else 0
+
+
+def _unfoldings(reader, typed: str) -> set[str]:
+    """The spellings of ``typed`` with Kazakh letters worth stemming (see restore_kazakh_letters)."""
+    found = set()
     prefixes = [""]
+    for position, letter in enumerate(typed):
+        following = []
+        for prefix in prefixes:
+            alive = [prefix + option for option in UNFOLD.get(letter, letter)
+                     if _has_prefix(reader, prefix + option)]
+            if alive:
+                following.extend(alive)
+            elif len(prefix) >= MIN_RESTORED_STEM:
+                # No indexed word goes on this way: the rest is suffixes, which
+                # follow the stem's vowel harmony.
+                found.update(prefix + rest for rest in _harmonic_suffixes(prefix, typed[position:]))
+        prefixes = following
+        if len(prefixes) > MAX_RESTORE_BRANCHES:
+            return found
+    found.update(prefixes)
+    found.discard(typed)
+    return found
+
+
+def _harmonic_suffixes(stem: str, typed: str) -> list[str]:
+    """``typed`` (the folded end of a word) written as suffixes of ``stem``, every way
+    its н may be read (н or ң: -ның); other letters follow the stem's harmony."""
+    harmony = _harmony(stem)
+    letters = _SUFFIX_LETTERS.get(harmony, {})
+    spellings = [""]
     for letter in typed:
-        prefixes = [prefix + option for prefix in prefixes for option in UNFOLD.get(letter, letter)
-                    if _has_prefix(reader, prefix + option)]
-        if not prefixes or len(prefixes) > MAX_RESTORE_BRANCHES:
-            return None
-    for candidate in prefixes:
-        if candidate != typed:
-            frequency = reader.doc_frequency(EXACT_FIELD, candidate)
-            if frequency:
-                found.append((frequency, candidate))
-    if not found:
-        return None
-    frequency, best = max(found)
-    return best if frequency > reader.doc_frequency(EXACT_FIELD, typed) else None
+        options = "нң" if letter == "н" else letters.get(letter, letter)
+        spellings = [spelling + option for spelling in spellings for option in options]
+        if len(spellings) > MAX_RESTORE_BRANCHES:
+            break
+    return spellings
+
+
+# How a folded letter of a suffix is written after a back or a front stem.
+_SUFFIX_LETTERS = {
+    "back": {"к": "қ", "г": "ғ"},
+    "front": {"а": "ә", "о": "ө", "и": "і"},
+}
 
 
 def _has_prefix(reader, prefix: str) -> bool:

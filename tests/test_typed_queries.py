@@ -74,6 +74,25 @@ def test_the_paragraph_spelt_as_typed_ranks_above_a_folded_match(tmp_path):
         assert index.ranked_ids("Қазақтелеком") == ["proper"]
 
 
+def test_a_folded_form_the_index_never_saw_is_restored_through_its_stem(tmp_path):
+    # Only мектеп and мектептер are indexed; мектептерінде is read as мектеп + suffixes,
+    # the suffixes written by the stem's front harmony (і, not и).
+    index = Index(tmp_path / "index")
+    index.add_paragraphs([
+        {"id": "school", "text": "Мектептер жаңа оқу жылына дайын. Мектеп ауласы кең."},
+        {"id": "other", "text": "Қала көшелері тазартылды."},
+    ])
+    with index:
+        hits = index.search("мектептеринде", limit=3)
+        assert hits.searched_for == ["мектептеринде", "мектептерінде"]
+        assert [hit.path for hit in hits] == ["school"]
+
+
+def test_a_russian_word_is_not_restored_to_kazakh(seeds_index):
+    hits = seeds_index.search("он", limit=3)
+    assert hits.searched_for == ["он"]
+
+
 def test_cli_says_what_it_searched_for(seeds_index):
     result = CliRunner().invoke(main, ["search", "Qazaqtelekom", "--index",
                                        str(seeds_index.path), "-n", "1"])

@@ -308,10 +308,11 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
               help="Keep the built index here, keyed by corpus hash and schema version.")
 @click.option("--no-snippets", "ranking_only", is_flag=True,
               help="Skip timing the full search path (hits with snippets).")
-@click.option("--rewrite", type=click.Choice(["exact", "folded", "latin", "typo"]),
+@click.option("--rewrite", type=click.Choice(["exact", "folded", "latin", "typo1", "typo"]),
               default="exact", show_default=True,
               help="Type the queries as people do first: Kazakh without its letters, "
-                   "in Latin, or with a typo in every word of 5+ letters.")
+                   "in Latin, with one typo per query (typo1) or a typo in every "
+                   "word of 5+ letters (typo).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrite, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""

@@ -123,3 +123,11 @@ def test_eval_typo_changes_each_long_word_once_and_never_its_first_letter():
         typo = with_typo(word)
         assert typo != word and typo[0] == word[0] and abs(len(typo) - len(word)) <= 1
     assert with_typo("лес") == "лес"
+
+
+def test_eval_typo1_puts_exactly_one_typo_in_a_query():
+    query = {"lang": "ru", "text": "Когда начались лесные пожары?"}
+    typed = typed_query(query, "typo1")
+    changed = [(a, b) for a, b in zip(query["text"].split(), typed.split()) if a != b]
+    assert len(changed) == 1 and typed == typed_query(query, "typo1")
+    assert typed_query({"lang": "ru", "text": "Где лес?"}, "typo1") == "Где лес?"

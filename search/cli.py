@@ -9,6 +9,7 @@ import click
 
 from analyzers import LANGUAGES, analyzer_for
 from search.errors import IzdeError
+from search.typed_queries import REWRITES
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
@@ -308,10 +309,10 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
               help="Keep the built index here, keyed by corpus hash and schema version.")
 @click.option("--no-snippets", "ranking_only", is_flag=True,
               help="Skip timing the full search path (hits with snippets).")
-@click.option("--rewrite", type=click.Choice(["exact", "folded", "latin", "typo1", "typo"]),
+@click.option("--rewrite", type=click.Choice(list(REWRITES)),
               default="exact", show_default=True,
               help="Type the queries as people do first: Kazakh without its letters, "
-                   "in Latin, with one typo per query (typo1) or a typo in every "
+                   "or with і as ы (folded-y), in Latin, with one typo per query (typo1) or a typo in every "
                    "word of 5+ letters (typo).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrite, as_json):

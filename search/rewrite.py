@@ -186,7 +186,7 @@ def _harmonic_suffixes(stem: str, typed: str) -> list[str]:
 # How a folded letter of a suffix is written after a back or a front stem.
 _SUFFIX_LETTERS = {
     "back": {"к": "қ", "г": "ғ"},
-    "front": {"а": "ә", "о": "ө", "и": "і"},
+    "front": {"а": "ә", "о": "ө", "и": "і", "ы": "і"},
 }
 
 

@@ -4,6 +4,7 @@
 of these rewrites and compares with the queries as written (``exact``):
 
 - ``folded``: Kazakh queries typed on a Russian keyboard (қ -> к, і -> и ...);
+- ``folded-y``: the same with the other habit for і, typed ы (кітап -> кытап);
 - ``latin``: Kazakh queries in the 2021 Latin alphabet;
 - ``typo1``: one typo in one word of at least 5 letters per query, in every
   language (the issue's measure: "queries with one typo per query");
@@ -23,7 +24,8 @@ from analyzers.kk.keyboard import fold_keyboard
 from analyzers.kk.latin import cyrillic_to_latin
 from analyzers.tokenize import WORD_PATTERN
 
-REWRITES = ("exact", "folded", "latin", "typo1", "typo")
+REWRITES = ("exact", "folded", "folded-y", "latin", "typo1", "typo")
+_I_AS_Y = str.maketrans("іІ", "ыЫ")
 MIN_TYPO_WORD = 5  # shorter words get no typo (and are not corrected either)
 
 
@@ -34,6 +36,8 @@ def typed_query(query: dict, rewrite: str) -> str:
         return text
     if rewrite == "folded":
         return fold_keyboard(text) if query.get("lang") == "kk" else text
+    if rewrite == "folded-y":
+        return fold_keyboard(text.translate(_I_AS_Y)) if query.get("lang") == "kk" else text
     if rewrite == "latin":
         return cyrillic_to_latin(text) if query.get("lang") == "kk" else text
     if rewrite == "typo":

@@ -88,6 +88,13 @@ def test_a_folded_form_the_index_never_saw_is_restored_through_its_stem(tmp_path
         assert [hit.path for hit in hits] == ["school"]
 
 
+def test_kazakh_typed_with_y_for_i_is_restored_too(seeds_index):
+    # Some type і as ы rather than и: былым for білім.
+    hits = seeds_index.search("былым", limit=3)
+    assert hits.searched_for == ["былым", "білім"]
+    assert hits and hits[0].path.endswith(KAZAKH_SEED)
+
+
 def test_a_russian_word_is_not_restored_to_kazakh(seeds_index):
     hits = seeds_index.search("он", limit=3)
     assert hits.searched_for == ["он"]
@@ -111,6 +118,7 @@ def test_cli_json_carries_did_you_mean(seeds_index):
 
 @pytest.mark.parametrize("rewrite, typed", [
     ("folded", "Ишеккуыстыларга кандай касиет тан?"),
+    ("folded-y", "Ышеккуыстыларга кандай касиет тан?"),
     ("latin", "Işekquystylarğa qandai qasiet tän?"),
 ])
 def test_eval_types_kazakh_queries_as_people_do(rewrite, typed):

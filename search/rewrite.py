@@ -3,9 +3,11 @@
 :func:`rewrite_query` turns what the user typed into what is searched, and says so:
 
 - ``казактелеком`` (Kazakh on a Russian keyboard): a query with no Kazakh-only
-  letters is also searched in ``folded_kk``, where Kazakh paragraphs are indexed
-  with those letters folded. Nothing is rewritten; the exact fields still count,
-  so a paragraph spelt as typed ranks above a folded match.
+  letters is searched in ``folded_kk`` too, where Kazakh paragraphs are indexed
+  with those letters folded, and with its words' Kazakh letters restored where
+  the index's stems say so (``қазақтелеком``; :func:`restore_kazakh_letters`).
+  The restored text leads; the text as typed counts at
+  :data:`TYPED_WEIGHT_WHEN_RESTORED`.
 - ``Qazaqtelekom`` (the 2021 Latin alphabet): searched as written (it may be
   English) and as its Cyrillic transliteration ``Қазақтелеком``. Transliteration
   is tried when the query has letters only Kazakh Latin has, or when a word

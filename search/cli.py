@@ -9,6 +9,7 @@ import click
 
 from analyzers import LANGUAGES, analyzer_for
 from search.errors import IzdeError
+from search.typed_queries import REWRITES
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
@@ -314,12 +315,14 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
               help="Keep the built index here, keyed by corpus hash and schema version.")
 @click.option("--no-snippets", "ranking_only", is_flag=True,
               help="Skip timing the full search path (hits with snippets).")
-@click.option("--rewrite", type=click.Choice(["exact", "folded", "latin", "typo"]),
-              default="exact", show_default=True,
-              help="Type the queries as people do first: Kazakh without its letters, "
-                   "in Latin, or with a typo in every word of 5+ letters.")
+@click.option("--rewrite", "rewrites", type=click.Choice(list(REWRITES)), multiple=True,
+              help="Type the queries as people do first: Kazakh without its letters "
+                   "(folded, or with і as ы: folded-y), in Latin, with one typo per "
+                   "query (typo1) or a typo in every word of 5+ letters (typo). "
+                   "Repeat to compare several in one run (one report each). "
+                   "[default: exact]")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrite, as_json):
+def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search import retrieval_eval
 
@@ -337,19 +340,28 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrite, as_
             stage_shown = stage
         bar.update(1)
 
+    reports = {}
     try:
-        report = retrieval_eval.evaluate(corpus, queries, qrels, cache_dir=cache_dir,
-                                         progress=progress,
-                                         full_path=not ranking_only, rewrite=rewrite)
+        for rewrite in rewrites or ("exact",):
+            stage_shown = None  # a fresh progress bar per rewrite
+            reports[rewrite] = retrieval_eval.evaluate(
+                corpus, queries, qrels, cache_dir=cache_dir, progress=progress,
+                full_path=not ranking_only, rewrite=rewrite)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        as_dicts = {rewrite: report.as_dict() for rewrite, report in reports.items()}
+        # One rewrite prints its report as before; several, one report per rewrite.
+        shown = next(iter(as_dicts.values())) if len(as_dicts) == 1 else as_dicts
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{report.paragraphs:,} paragraphs indexed in {report.index_seconds:.1f} s; "
-               f"{report.skipped_queries:,} queries without judgments skipped")
-    click.echo(report.table())
+    for rewrite, report in reports.items():
+        if len(reports) > 1:
+            click.echo(f"--rewrite {rewrite}")
+        click.echo(f"{report.paragraphs:,} paragraphs indexed in {report.index_seconds:.1f} s; "
+                   f"{report.skipped_queries:,} queries without judgments skipped")
+        click.echo(report.table())
 
 
 @main.group("bench")

@@ -1,10 +1,13 @@
 """Test queries rewritten the way people really type them, to measure :mod:`search.rewrite`.
 
-``izde eval retrieval --rewrite folded|latin|typo`` runs the judged queries after one
+``izde eval retrieval --rewrite folded|latin|typo1|typo`` runs the judged queries after one
 of these rewrites and compares with the queries as written (``exact``):
 
 - ``folded``: Kazakh queries typed on a Russian keyboard (қ -> к, і -> и ...);
+- ``folded-y``: the same with the other habit for і, typed ы (кітап -> кытап);
 - ``latin``: Kazakh queries in the 2021 Latin alphabet;
+- ``typo1``: one typo in one word of at least 5 letters per query, in every
+  language (the issue's measure: "queries with one typo per query");
 - ``typo``: one typo in every word of at least 5 letters, in every language.
 
 Queries of other languages are left as they are under ``folded`` and ``latin``, so
@@ -21,7 +24,8 @@ from analyzers.kk.keyboard import fold_keyboard
 from analyzers.kk.latin import cyrillic_to_latin
 from analyzers.tokenize import WORD_PATTERN
 
-REWRITES = ("exact", "folded", "latin", "typo")
+REWRITES = ("exact", "folded", "folded-y", "latin", "typo1", "typo")
+_I_AS_Y = str.maketrans("іІ", "ыЫ")
 MIN_TYPO_WORD = 5  # shorter words get no typo (and are not corrected either)
 
 
@@ -32,11 +36,29 @@ def typed_query(query: dict, rewrite: str) -> str:
         return text
     if rewrite == "folded":
         return fold_keyboard(text) if query.get("lang") == "kk" else text
+    if rewrite == "folded-y":
+        return fold_keyboard(text.translate(_I_AS_Y)) if query.get("lang") == "kk" else text
     if rewrite == "latin":
         return cyrillic_to_latin(text) if query.get("lang") == "kk" else text
     if rewrite == "typo":
         return WORD_PATTERN.sub(lambda m: with_typo(m.group()), text)
+    if rewrite == "typo1":
+        return with_one_typo(text)
     raise ValueError(f"unknown rewrite {rewrite!r}; expected one of {', '.join(REWRITES)}")
+
+
+def with_one_typo(text: str) -> str:
+    """``text`` with a typo (:func:`with_typo`) in one of its words of 5+ letters, the
+    word chosen by a hash of the text so that it repeats; unchanged if it has none.
+
+    >>> with_one_typo("Когда начались лесные пожары?")
+    'Когда начаались лесные пожары?'
+    """
+    words = [m for m in WORD_PATTERN.finditer(text) if with_typo(m.group()) != m.group()]
+    if not words:
+        return text
+    chosen = words[zlib.crc32(text.encode("utf-8")) % len(words)]
+    return text[:chosen.start()] + with_typo(chosen.group()) + text[chosen.end():]
 
 
 def with_typo(word: str) -> str:

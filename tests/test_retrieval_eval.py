@@ -137,6 +137,17 @@ def test_eval_retrieval_prints_a_table_and_reuses_a_cached_index(collection, tmp
     assert len(list(cache.iterdir())) == 1
 
 
+def test_eval_retrieval_compares_several_rewrites_in_one_run(collection, tmp_path):
+    args = ["eval", "retrieval", *collection, "--cache", str(tmp_path / "cache"),
+            "--no-snippets", "--rewrite", "exact", "--rewrite", "typo1", "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    assert list(reports) == ["exact", "typo1"]
+    assert reports["exact"]["scores"]["all"]["mrr@10"] == 1.0
+    assert reports["typo1"]["queries"] == reports["exact"]["queries"]
+
+
 def test_eval_retrieval_reports_a_broken_corpus_line_on_stderr(collection, tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a", "text": "ok"}\n{"id": "b"}\n', encoding="utf-8")

@@ -74,6 +74,32 @@ def test_the_paragraph_spelt_as_typed_ranks_above_a_folded_match(tmp_path):
         assert index.ranked_ids("Қазақтелеком") == ["proper"]
 
 
+def test_a_folded_form_the_index_never_saw_is_restored_through_its_stem(tmp_path):
+    # Only мектеп and мектептер are indexed; мектептерінде is read as мектеп + suffixes,
+    # the suffixes written by the stem's front harmony (і, not и).
+    index = Index(tmp_path / "index")
+    index.add_paragraphs([
+        {"id": "school", "text": "Мектептер жаңа оқу жылына дайын. Мектеп ауласы кең."},
+        {"id": "other", "text": "Қала көшелері тазартылды."},
+    ])
+    with index:
+        hits = index.search("мектептеринде", limit=3)
+        assert hits.searched_for == ["мектептеринде", "мектептерінде"]
+        assert [hit.path for hit in hits] == ["school"]
+
+
+def test_kazakh_typed_with_y_for_i_is_restored_too(seeds_index):
+    # Some type і as ы rather than и: былым for білім.
+    hits = seeds_index.search("былым", limit=3)
+    assert hits.searched_for == ["былым", "білім"]
+    assert hits and hits[0].path.endswith(KAZAKH_SEED)
+
+
+def test_a_russian_word_is_not_restored_to_kazakh(seeds_index):
+    hits = seeds_index.search("он", limit=3)
+    assert hits.searched_for == ["он"]
+
+
 def test_cli_says_what_it_searched_for(seeds_index):
     result = CliRunner().invoke(main, ["search", "Qazaqtelekom", "--index",
                                        str(seeds_index.path), "-n", "1"])
@@ -92,6 +118,7 @@ def test_cli_json_carries_did_you_mean(seeds_index):
 
 @pytest.mark.parametrize("rewrite, typed", [
     ("folded", "Ишеккуыстыларга кандай касиет тан?"),
+    ("folded-y", "Ышеккуыстыларга кандай касиет тан?"),
     ("latin", "Işekquystylarğa qandai qasiet tän?"),
 ])
 def test_eval_types_kazakh_queries_as_people_do(rewrite, typed):
@@ -104,3 +131,11 @@ def test_eval_typo_changes_each_long_word_once_and_never_its_first_letter():
         typo = with_typo(word)
         assert typo != word and typo[0] == word[0] and abs(len(typo) - len(word)) <= 1
     assert with_typo("лес") == "лес"
+
+
+def test_eval_typo1_puts_exactly_one_typo_in_a_query():
+    query = {"lang": "ru", "text": "Когда начались лесные пожары?"}
+    typed = typed_query(query, "typo1")
+    changed = [(a, b) for a, b in zip(query["text"].split(), typed.split()) if a != b]
+    assert len(changed) == 1 and typed == typed_query(query, "typo1")
+    assert typed_query({"lang": "ru", "text": "Где лес?"}, "typo1") == "Где лес?"

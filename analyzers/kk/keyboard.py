@@ -19,9 +19,11 @@ KEYBOARD_FOLD = str.maketrans({
 KAZAKH_ONLY_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
-# The other way: which letters a Russian-keyboard letter may stand for.
+# The other way: which letters a Russian-keyboard letter may stand for. ы is here
+# for the other habit for і (кытап for кітап): the folded field cannot serve both
+# habits, so query-side restoration (search/rewrite.py) does.
 UNFOLD = {"а": "аә", "г": "гғ", "к": "кқ", "н": "нң", "о": "оө", "у": "уұү", "х": "хһ",
-          "и": "иі"}
+          "и": "иі", "ы": "ыі"}
 
 
 def fold_keyboard(text: str) -> str:

@@ -83,8 +83,27 @@ def closest_word(reader, word: str) -> str | None:
     if not found and budget > 1:
         found = _scan(reader, typed, budget)
     if not found:
-        return None
+        return closest_lemma(reader, typed)
     return min(found, key=lambda f: (-f[0], f[1]))[1]
+
+
+def closest_lemma(reader, typed: str) -> str | None:
+    """For a Russian word: the indexed lemma one edit from the typed word's lemma.
+
+    ``пажары`` is two edits from every form the seeds hold (``пожаров``,
+    ``пожарами``) but its lemma ``пажар`` is one from ``пожар``. The lemma is
+    a dictionary word, so it can be shown to the user as the correction.
+    """
+    if has_kazakh_letters(typed) or not any("\u0400" <= c <= "\u04ff" for c in typed):
+        return None
+    fieldname = text_field("ru")
+    terms = _terms(analyzer_for("ru"), typed)
+    if len(terms) != 1 or len(terms[0]) < 5:
+        return None
+    lemma = terms[0]
+    known = word_forms(reader, lemma[:SHARED_PREFIX], fieldname).known
+    found = [(reader.doc_frequency(fieldname, c), c) for c in _one_edit(lemma) if c in known]
+    return min(found, key=lambda f: (-f[0], f[1]))[1] if found else None
 
 
 def _one_edit(word: str) -> set[str]:
@@ -105,10 +124,10 @@ _ALPHABETS = ("абвгдежзийклмнопрстуфхцчшщъыьэюя�
 
 
 class WordForms:
-    """The ``exact`` word forms that begin with one letter, as a set and sorted."""
+    """The terms of a field (``exact``: word forms) that begin with one letter, as a set and sorted."""
 
-    def __init__(self, reader, letter: str):
-        self.sorted = [raw.decode("utf-8") for raw in reader.expand_prefix(EXACT_FIELD, letter)]
+    def __init__(self, reader, letter: str, fieldname: str = EXACT_FIELD):
+        self.sorted = [raw.decode("utf-8") for raw in reader.expand_prefix(fieldname, letter)]
         self.known = frozenset(self.sorted)
 
     def has_prefix(self, prefix: str) -> bool:
@@ -123,14 +142,14 @@ class WordForms:
 _FORMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def word_forms(reader, letter: str) -> WordForms:
+def word_forms(reader, letter: str, fieldname: str = EXACT_FIELD) -> WordForms:
     """The :class:`WordForms` of ``reader`` under ``letter``, read on first use."""
     by_letter = _FORMS.get(reader)
     if by_letter is None:
         by_letter = _FORMS[reader] = {}
-    forms = by_letter.get(letter)
+    forms = by_letter.get((fieldname, letter))
     if forms is None:
-        forms = by_letter[letter] = WordForms(reader, letter)
+        forms = by_letter[(fieldname, letter)] = WordForms(reader, letter, fieldname)
     return forms
 
 

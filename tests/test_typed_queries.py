@@ -51,6 +51,13 @@ def test_a_typo_is_corrected_and_reported(seeds_index):
     assert "пожаров" in hits[0].snippet
 
 
+def test_a_russian_typo_two_edits_from_every_form_is_corrected_through_its_lemma(seeds_index):
+    # пажары is two edits from пожаров and пожарами, one from пожар once lemmatized.
+    hits = seeds_index.search("лесные пажары", limit=3)
+    assert hits.did_you_mean == "лесные пожар"
+    assert hits[0].path.endswith(FOREST_SEED) and "**пожаров**" in hits[0].snippet
+
+
 def test_an_existing_word_is_never_corrected(seeds_index):
     hits = seeds_index.search("пожарами", limit=3)
     assert hits.did_you_mean is None and hits.searched_for == ["пожарами"]

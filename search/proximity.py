@@ -73,7 +73,9 @@ def _positions(searcher, fieldname: str, term: str, docnums: list[int]):
         matcher = searcher.postings(fieldname, term)
     except TermNotFound:
         return
-    if not matcher.supports("positions"):
+    # A term whose every posting was deleted has an exhausted matcher, and a
+    # multi-segment matcher cannot answer supports() once exhausted.
+    if not matcher.is_active() or not matcher.supports("positions"):
         return
     for doc in docnums:
         if not matcher.is_active():

@@ -175,3 +175,15 @@ def test_rebuild_forgets_folders_no_longer_given(corpus, tmp_path, index):
     assert report.added == 1 and index.search("тасқыны") == []
     assert index.indexed_roots() == [str(corpus.resolve())]
     assert index.check().healthy
+
+
+def test_words_only_a_deleted_file_held_do_not_break_a_search(corpus, index):
+    (corpus / "fires.txt").write_text("Forest fires in the Abai region were put out.\n",
+                                      encoding="utf-8")
+    (corpus / "rivers.txt").write_text("Rivers and fires: the ministry reports.\n",
+                                       encoding="utf-8")
+    index.update([corpus])
+    (corpus / "fires.txt").unlink()
+    (corpus / "flood.txt").write_text(FLOOD, encoding="utf-8")
+    index.update([corpus])  # a second segment; the first keeps fires.txt as deleted
+    assert names(index.search("forest fires Abai region")) == ["rivers.txt"]

@@ -36,6 +36,7 @@ from search.rewrite import RewrittenQuery, rewrite_query
 from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, SEARCH_FIELDS,
                            build_schema, field_language, text_field)
 from search.snippets import Snippet, make_snippet
+from search.term_scoring import plain_clauses, top_documents
 
 class LanguageBM25F(scoring.BM25F):
     """BM25F where a language field's statistics count only that language's paragraphs.
@@ -51,17 +52,25 @@ class LanguageBM25F(scoring.BM25F):
         lang = field_language(fieldname)
         if lang is None or not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf=qf)
+        return _LanguageBM25FScorer(searcher, fieldname, text, self, qf=qf)
+
+    def term_constants(self, searcher, fieldname, text) -> tuple[float, float, float, float]:
+        """(idf, average field length, B, K1) of a term: all BM25 needs besides tf and length."""
+        parent = searcher.get_parent()
         B = self._field_B.get(fieldname, self.B)
-        return _LanguageBM25FScorer(searcher, fieldname, text, lang, B, self.K1, qf=qf)
+        lang = field_language(fieldname)
+        if lang is None:
+            avgfl = parent.avg_field_length(fieldname) or 1
+        else:
+            paragraphs = _language_count(parent, lang)
+            avgfl = (parent.field_length(fieldname) / paragraphs) if paragraphs else 1
+        return parent.idf(fieldname, text), avgfl, B, self.K1
 
 
 class _LanguageBM25FScorer(scoring.WeightLengthScorer):
-    def __init__(self, searcher, fieldname, text, lang, B, K1, qf=1):
-        parent = searcher.get_parent()
-        self.idf = parent.idf(fieldname, text)
-        paragraphs = _language_count(parent, lang)
-        self.avgfl = (parent.field_length(fieldname) / paragraphs) if paragraphs else 1
-        self.B, self.K1, self.qf = B, K1, qf
+    def __init__(self, searcher, fieldname, text, weighting: LanguageBM25F, qf=1):
+        self.idf, self.avgfl, self.B, self.K1 = weighting.term_constants(searcher, fieldname, text)
+        self.qf = qf
         self.setup(searcher, fieldname, text)
 
     def _score(self, weight, length):
@@ -404,14 +413,21 @@ class Index:
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
         if not any(len(terms) > 1 for terms in parsed.words.values()):
-            results = searcher.search(parsed.query, limit=limit, filter=combined)
-            return parsed, [(result.docnum, result.score) for result in results]
+            return parsed, self._ranked(searcher, parsed.query, limit, combined)
         # Words standing together rescore the best POOL by BM25 (see search.proximity);
         # whatever the limit, so a longer list starts with the same hits.
-        results = searcher.search(parsed.query, limit=max(limit, proximity.POOL), filter=combined)
-        hits = [(result.docnum, result.score) for result in results]
+        hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
         pool = proximity.rescore(searcher, hits[:proximity.POOL], parsed.words)
         return parsed, (pool + hits[proximity.POOL:])[:limit]
+
+    @staticmethod
+    def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:
+        clauses = plain_clauses(query)
+        if clauses is None:
+            results = searcher.search(query, limit=limit, filter=filter_query)
+            return [(result.docnum, result.score) for result in results]
+        allowed = set(searcher.docs_for_query(filter_query)) if filter_query else None
+        return top_documents(searcher, _WEIGHTING, clauses, limit, allowed)
 
     def _hit(self, stored: dict, score: float, parsed: RewrittenQuery,
              snippets: bool = True) -> Hit:

@@ -1,0 +1,133 @@
+"""BM25F for plain OR queries, scored term at a time instead of through Whoosh's matchers.
+
+Nearly every query is plain words: a flat OR of (field, term, boost) clauses, a
+score that is the sum of each clause's boost × BM25. Whoosh answers it with a
+tree of union matchers that moves posting by posting through several method
+calls each; on the evaluation collection that was two thirds of a search. Here
+each term's postings are read a block at a time and added into one table of
+scores, which gives the same scores 2–3 times faster.
+
+Anything else (phrases, AND, NOT, coordination scaling, fuzzy terms) goes to
+Whoosh: :func:`plain_clauses` says which queries qualify.
+
+    >>> from whoosh.query import Or, Term
+    >>> plain_clauses(Or([Term("text_ru", "лес"), Or([Term("exact", "лесов", boost=0.25)])]))
+    [('text_ru', 'лес', 1.0), ('exact', 'лесов', 0.25)]
+"""
+
+import heapq
+
+from whoosh import query as q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+Clause = tuple[str, str, float]  # field, index term, boost
+
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+def plain_clauses(query: q.Query) -> list[Clause] | None:
+    """The (field, term, boost) clauses of a query made only of ORs and terms, else None."""
+    clauses: list[Clause] = []
+
+    def walk(node: q.Query, boost: float) -> bool:
+        if type(node) is q.Term:
+            clauses.append((node.fieldname, node.text, boost * node.boost))
+            return True
+        if type(node) is q.Or and not node.scale and not node.minmatch:
+            return all(walk(sub, boost * node.boost) for sub in node.subqueries)
+        return False
+
+    return clauses if walk(query, 1.0) else None
+
+
+def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
+                  allowed: set[int] | None = None) -> list[tuple[int, float]]:
+    """The best ``limit`` (docnum, score), best first; ties go to the lower docnum, as in Whoosh.
+
+    ``weighting`` gives each term's BM25 constants (``term_constants``);
+    ``allowed``, when given, is the set of docnums a filter lets through.
+    """
+    scores: dict[int, float] = {}
+    schema = searcher.schema
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        for fieldname, text, boost in clauses:
+            term = schema[fieldname].to_bytes(text)
+            if (fieldname, term) not in reader:
+                continue
+            idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
+            _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
+                             factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
+                             per_length=K1 * B / avgfl)
+    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
+                     factor, base, per_length):
+    # BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)); everything but tf and
+    # the length byte is constant for the term, so the denominator's length part is
+    # looked up per length byte.
+    norm_of_byte = {}
+    lengths = _length_bytes(reader, fieldname)
+    get = scores.get
+    for ids, weights in _posting_blocks(reader, fieldname, term):
+        for doc, tf in zip(ids, weights):
+            if doc in deleted:
+                continue
+            docnum = doc + offset
+            if allowed is not None and docnum not in allowed:
+                continue
+            length_byte = lengths[doc]
+            norm = norm_of_byte.get(length_byte)
+            if norm is None:
+                norm = norm_of_byte[length_byte] = base + per_length * _LENGTH_OF_BYTE[length_byte]
+            scores[docnum] = get(docnum, 0.0) + factor * tf / (tf + norm)
+
+
+def _posting_blocks(reader, fieldname, term):
+    """(ids, term frequencies) of the term's postings, a block at a time, deletions included.
+
+    Reads the block arrays of Whoosh's W3 codec directly (the per-posting
+    matcher calls were the cost); any other matcher is walked posting by posting.
+    """
+    matcher = reader.postings(fieldname, term)
+    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done above
+    if not all(hasattr(matcher, name) for name in _W3_BLOCK_API):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        yield ids, weights
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
+
+
+_W3_BLOCK_API = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
+
+
+def _length_bytes(reader, fieldname):
+    """The field's length byte of every document of the segment, read once per reader."""
+    cache = reader.__dict__.setdefault("_izde_length_bytes", {})
+    if fieldname not in cache:
+        try:
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            raw = column._dbfile.get(column._basepos, column._count)
+            cache[fieldname] = raw + bytes(reader.doc_count_all() - len(raw))
+        except AttributeError:  # another codec: ask per document
+            cache[fieldname] = _LengthBytesByDocument(reader, fieldname)
+    return cache[fieldname]
+
+
+class _LengthBytesByDocument:
+    def __init__(self, reader, fieldname):
+        self._reader, self._fieldname = reader, fieldname
+
+    def __getitem__(self, docnum):
+        return length_to_byte(self._reader.doc_field_length(docnum, self._fieldname, 0))

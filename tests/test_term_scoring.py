@@ -1,0 +1,77 @@
+"""Plain OR queries scored term at a time rank exactly as Whoosh's own matchers rank them."""
+
+import pytest
+from whoosh import query as q
+
+from search import Index
+from search.index import _WEIGHTING
+from search.rewrite import rewrite_query
+from search.term_scoring import plain_clauses, top_documents
+
+PARAGRAPHS = [
+    "Лесные пожары в области Абай потушены, лесов сгорело меньше, чем в прошлом году.",
+    "Орман өрттері жазда жиі болады. Ормандарды күзету күшейтілді.",
+    "Forest fires in the Abai region were put out; fewer forests burned than last year.",
+    "Прямой рейс из Сеула в Алматы откроют весной. Новые прямые рейсы.",
+    "Су тасқыны кезінде ауылдарды байланыспен қамту маңызды.",
+    "Лес восстанавливают волонтёры: посажено сто тысяч деревьев в лесах области.",
+    "Мұнай өңдеу зауыты жаңғыртылды, мұнай өнімдері көбейді.",
+    "Fires and floods: the ministry reports on the forest and the river.",
+]
+
+QUERIES = ["лесные пожары", "лес", "орман өрттері", "forest fires", "прямые рейсы Алматы",
+           "су таскыны", "qazaq munai", "мұнай", "лесов области волонтёры", "fires floods river"]
+
+
+@pytest.fixture(scope="module")
+def index_with_deletions(tmp_path_factory):
+    """An index of several segments, one file deleted and one changed since the first commit."""
+    root = tmp_path_factory.mktemp("term-scoring")
+    folder = root / "docs"
+    folder.mkdir()
+    for number, text in enumerate(PARAGRAPHS):
+        (folder / f"{number}.txt").write_text(text + "\n\n" + text.split(".")[0] + ".\n",
+                                             encoding="utf-8")
+    index = Index(root / "ix")
+    index.update([folder])
+    (folder / "2.txt").unlink()
+    (folder / "5.txt").write_text("Лес и лесные пожары: что изменилось.\n", encoding="utf-8")
+    (folder / "8.txt").write_text("Лесные пожары и мұнай өңдеу.\n", encoding="utf-8")
+    index.update([folder])
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_scores_and_order_match_whoosh(index_with_deletions, text):
+    searcher = index_with_deletions._current_searcher()
+    assert not searcher.is_atomic() or searcher.reader().has_deletions()
+    query = rewrite_query(text, searcher.schema, searcher.reader()).query
+    clauses = plain_clauses(query)
+    assert clauses, f"{text!r} should be a plain OR of terms"
+
+    ours = top_documents(searcher, _WEIGHTING, clauses, limit=10)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=10)]
+
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+
+
+def test_deleted_paragraphs_are_never_found(index_with_deletions):
+    hits = index_with_deletions.search("forest fires Abai region", limit=20)
+    assert "2.txt" not in {hit.path.rsplit("/", 1)[-1] for hit in hits}
+
+
+def test_a_filter_keeps_only_its_paragraphs(index_with_deletions):
+    hits = index_with_deletions.search("лесные пожары мұнай", limit=20, lang="kk")
+    assert hits and {hit.lang for hit in hits} == {"kk"}
+
+
+@pytest.mark.parametrize("query", [
+    q.Phrase("text_ru", ["лес", "пожар"]),
+    q.And([q.Term("text_ru", "лес"), q.Term("text_ru", "пожар")]),
+    q.Or([q.Term("text_ru", "лес"), q.Term("text_ru", "пожар")], scale=0.9),
+    q.Or([q.Term("text_ru", "лес"), q.AndNot(q.Term("text_ru", "пожар"), q.Term("exact", "в"))]),
+])
+def test_anything_but_plain_words_is_left_to_whoosh(query):
+    assert plain_clauses(query) is None

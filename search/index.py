@@ -36,7 +36,7 @@ from search.rewrite import RewrittenQuery, rewrite_query
 from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, SEARCH_FIELDS,
                            build_schema, field_language, text_field)
 from search.snippets import Snippet, make_snippet
-from search.term_scoring import plain_clauses, top_documents
+from search.term_scoring import filter_documents, plain_clauses, top_documents
 
 class LanguageBM25F(scoring.BM25F):
     """BM25F where a language field's statistics count only that language's paragraphs.
@@ -426,7 +426,7 @@ class Index:
         if clauses is None:
             results = searcher.search(query, limit=limit, filter=filter_query)
             return [(result.docnum, result.score) for result in results]
-        allowed = set(searcher.docs_for_query(filter_query)) if filter_query else None
+        allowed = filter_documents(searcher, filter_query) if filter_query else None
         return top_documents(searcher, _WEIGHTING, clauses, limit, allowed)
 
     def _hit(self, stored: dict, score: float, parsed: RewrittenQuery,

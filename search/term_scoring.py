@@ -61,7 +61,61 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
             _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
                              factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
                              per_length=K1 * B / avgfl)
-    return heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+    return best_of(scores, limit)
+
+
+def best_of(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), best first, ties to the lower docnum.
+
+    A common word leaves tens of thousands of scores; the cut-off score is found
+    among bare floats first, so only the few at or above it are sorted with a key.
+
+    >>> best_of({7: 1.0, 3: 2.0, 5: 1.0, 9: 0.5}, 2)
+    [(3, 2.0), (5, 1.0)]
+    """
+    if not scores or limit < 1:
+        return []
+    cutoff = heapq.nlargest(limit, scores.values())[-1]
+    best = [(doc, score) for doc, score in scores.items() if score >= cutoff]
+    best.sort(key=lambda item: (-item[1], item[0]))
+    return best[:limit]
+
+
+def filter_documents(searcher, filter_query: q.Query) -> set[int]:
+    """The docnums ``filter_query`` lets through, remembered by the searcher.
+
+    Filters repeat (``lang:ru`` on query after query) and a language's paragraphs
+    are tens of thousands of postings, so each set is read once per searcher
+    (searchers are replaced after every commit). A filter of plain terms is read
+    a block at a time.
+    """
+    cache = searcher.__dict__.setdefault("_izde_filter_documents", {})
+    if filter_query not in cache:
+        if len(cache) >= _MAX_CACHED_FILTERS:
+            cache.clear()
+        clauses = plain_clauses(filter_query)
+        if clauses is None:
+            cache[filter_query] = set(searcher.docs_for_query(filter_query))
+        else:
+            cache[filter_query] = _documents_with_terms(searcher, clauses)
+    return cache[filter_query]
+
+
+_MAX_CACHED_FILTERS = 16
+
+
+def _documents_with_terms(searcher, clauses: list[Clause]) -> set[int]:
+    documents: set[int] = set()
+    schema = searcher.schema
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        for fieldname, text, _ in clauses:
+            term = schema[fieldname].to_bytes(text)
+            if (fieldname, term) in reader:
+                for ids, _ in _posting_blocks(reader, fieldname, term):
+                    documents.update(doc + offset for doc in ids if doc not in deleted)
+    return documents
 
 
 def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,

@@ -75,3 +75,22 @@ def test_a_filter_keeps_only_its_paragraphs(index_with_deletions):
 ])
 def test_anything_but_plain_words_is_left_to_whoosh(query):
     assert plain_clauses(query) is None
+
+
+def test_a_language_filter_is_read_once_per_searcher_and_matches_whoosh(index_with_deletions):
+    from search.term_scoring import filter_documents
+    searcher = index_with_deletions._current_searcher()
+    kazakh = q.Term("lang", "kk")
+    first = filter_documents(searcher, kazakh)
+    assert first == set(searcher.docs_for_query(kazakh)) and first
+    assert filter_documents(searcher, kazakh) is first
+    either = q.Or([q.Term("lang", "kk"), q.Term("lang", "en")])
+    assert filter_documents(searcher, either) == set(searcher.docs_for_query(either))
+
+
+def test_ties_at_the_cut_go_to_the_lower_document_number():
+    from search.term_scoring import best_of
+    scores = {12: 1.0, 4: 3.0, 8: 1.0, 2: 1.0, 30: 0.1}
+    assert best_of(scores, 3) == [(4, 3.0), (2, 1.0), (8, 1.0)]
+    assert best_of(scores, 10) == sorted(scores.items(), key=lambda i: (-i[1], i[0]))
+    assert best_of({}, 5) == [] and best_of(scores, 0) == []

@@ -49,19 +49,25 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
     ``allowed``, when given, is the set of docnums a filter lets through.
     """
     scores: dict[int, float] = {}
+    for reader, offset, deleted, fieldname, term, boost in _segment_terms(searcher, clauses):
+        idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
+        _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
+                         factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
+                         per_length=K1 * B / avgfl)
+    return best_of(scores, limit)
+
+
+def _segment_terms(searcher, clauses: list[Clause]):
+    """(segment reader, docnum offset, deleted docs, field, term bytes, boost) of each
+    clause in each segment that holds its term."""
     schema = searcher.schema
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         for fieldname, text, boost in clauses:
             term = schema[fieldname].to_bytes(text)
-            if (fieldname, term) not in reader:
-                continue
-            idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
-            _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
-                             factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
-                             per_length=K1 * B / avgfl)
-    return best_of(scores, limit)
+            if (fieldname, term) in reader:
+                yield reader, offset, deleted, fieldname, term, boost
 
 
 def best_of(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
@@ -106,15 +112,9 @@ _MAX_CACHED_FILTERS = 16
 
 def _documents_with_terms(searcher, clauses: list[Clause]) -> set[int]:
     documents: set[int] = set()
-    schema = searcher.schema
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        for fieldname, text, _ in clauses:
-            term = schema[fieldname].to_bytes(text)
-            if (fieldname, term) in reader:
-                for ids, _ in _posting_blocks(reader, fieldname, term):
-                    documents.update(doc + offset for doc in ids if doc not in deleted)
+    for reader, offset, deleted, fieldname, term, _ in _segment_terms(searcher, clauses):
+        for ids, _ in _posting_blocks(reader, fieldname, term):
+            documents.update(doc + offset for doc in ids if doc not in deleted)
     return documents
 
 

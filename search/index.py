@@ -388,8 +388,7 @@ class Index:
         or with typos are searched as :mod:`search.rewrite` says; the hits tell what
         was searched (:class:`Hits`).
         """
-        parsed, hits = self._results(query, limit, lang)
-        searcher = self._current_searcher()
+        searcher, parsed, hits = self._results(query, limit, lang)
         return Hits((self._hit(searcher.stored_fields(doc), score, parsed, snippets)
                      for doc, score in hits),
                     parsed.searched_for, parsed.did_you_mean, parsed.folded)
@@ -399,11 +398,12 @@ class Index:
 
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
-        _, hits = self._results(query, limit, lang)
-        searcher = self._current_searcher()
+        searcher, _, hits = self._results(query, limit, lang)
         return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
 
     def _results(self, query: str, limit: int, lang: str | None):
+        """(searcher, rewritten query, [(docnum, score)]): docnums mean something only to
+        that searcher, so stored fields must be read from it, not from a newer one."""
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
         searcher = self._current_searcher()
@@ -413,12 +413,12 @@ class Index:
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
         if not any(len(terms) > 1 for terms in parsed.words.values()):
-            return parsed, self._ranked(searcher, parsed.query, limit, combined)
+            return searcher, parsed, self._ranked(searcher, parsed.query, limit, combined)
         # Words standing together rescore the best POOL by BM25 (see search.proximity);
         # whatever the limit, so a longer list starts with the same hits.
         hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
         pool = proximity.rescore(searcher, hits[:proximity.POOL], parsed.words)
-        return parsed, (pool + hits[proximity.POOL:])[:limit]
+        return searcher, parsed, (pool + hits[proximity.POOL:])[:limit]
 
     @staticmethod
     def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:

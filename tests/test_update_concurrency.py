@@ -130,3 +130,23 @@ def test_sigkill_in_the_middle_of_indexing_leaves_the_previous_state(tmp_path):
         assert index.stats().paragraphs == 205 * 20  # complete, and nothing twice
         assert len(index.search("qzxnew", limit=10_000)) == 4000
         assert len(index.search("uniq7p3")) == 1
+
+
+def test_hits_are_read_from_the_state_they_were_ranked_in(tmp_path, monkeypatch):
+    # A commit by another writer between ranking and reading the hits' paths
+    # once gave the old ranking the new index's paragraphs (same numbers, other files).
+    old = {p.name for p in write_corpus(tmp_path / "old", files=3, tag="qzxold")}
+    write_corpus(tmp_path / "new", files=3, tag="qzxnew")
+    Index(tmp_path / "ix").update([tmp_path / "old"])
+    reader = Index(tmp_path / "ix")
+    rank = Index._results
+
+    def rank_then_another_process_rebuilds(self, *args):
+        ranked = rank(self, *args)
+        if self is reader:
+            Index(tmp_path / "ix").update([tmp_path / "new"], rebuild=True)
+        return ranked
+
+    monkeypatch.setattr(Index, "_results", rank_then_another_process_rebuilds)
+    assert paths_of(reader.search("qzxold OR qzxnew", limit=100)) == old
+    reader.close()

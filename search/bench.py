@@ -165,6 +165,9 @@ def measure_engine(name: str, corpus: str, folder: str, queries: list[QuerySpec]
         # first cold query so that the cold pass means the same for all of them.
         cold[0] += open_ms
     warm, _ = _latencies(engine, queries)
+    # The peak so far, searching included: opening an index can cost more memory
+    # than building it (whoosh3 copies each compound segment into memory).
+    result["peak_rss_after_queries_mb"] = round(_rusage()[1], 1)
     result["cold"] = latency_summary(cold)
     result["warm"] = latency_summary(warm)
     result["hits_per_query"] = round(hits / len(queries), 2) if queries else 0
@@ -275,6 +278,7 @@ FIGURES = [
     ("index MB", ("index_bytes",), "{:,.1f}", False),
     ("index / input", ("index_to_input",), "{:.2f}", False),
     ("open ms", ("open_ms",), "{:.1f}", False),
+    ("peak RSS after queries MB", ("peak_rss_after_queries_mb",), "{:,.0f}", False),
     ("cold median ms", ("cold", "median_ms"), "{:.2f}", False),
     ("cold p95 ms", ("cold", "p95_ms"), "{:.2f}", False),
     ("cold p99 ms", ("cold", "p99_ms"), "{:.2f}", False),

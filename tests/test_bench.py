@@ -132,6 +132,7 @@ def test_bench_run_reports_every_figure_for_every_engine(small_corpus, tmp_path)
         assert figures["paragraphs"] > 150 and figures["build_wall_s"] > 0
         assert figures["paragraphs_per_s"] > 0 and figures["mb_per_s"] > 0
         assert figures["peak_rss_mb"] > 0 and figures["index_to_input"] > 0
+        assert figures["peak_rss_after_queries_mb"] >= figures["peak_rss_mb"]
         for run in ("cold", "warm"):
             assert set(figures[run]) == {"median_ms", "p95_ms", "p99_ms"}
             assert 0 < figures[run]["median_ms"] <= figures[run]["p95_ms"] <= figures[run]["p99_ms"]

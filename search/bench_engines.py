@@ -50,6 +50,16 @@ def file_documents(path: Path) -> list[dict]:
     return list(documents_for(path, decode(path.read_bytes(), path)))
 
 
+def _add_files(add: Callable, writer, files: list[Path], progress: Callable | None) -> int:
+    """Every file's paragraphs through ``add(writer, path)``; how many were added."""
+    count = 0
+    for done, path in enumerate(files, start=1):
+        count += add(writer, path)
+        if progress:
+            progress(done, len(files), str(path))
+    return count
+
+
 class IzdeEngine:
     name = "izde"
 
@@ -101,11 +111,7 @@ class WhooshEngine:
         self.folder.mkdir(parents=True)
         self.ix = index.create_in(str(self.folder), self.schema)
         writer = self.ix.writer()
-        count = 0
-        for done, path in enumerate(files, start=1):
-            count += self._add(writer, path)
-            if progress:
-                progress(done, len(files), str(path))
+        count = _add_files(self._add, writer, files, progress)
         writer.commit()
         return count
 
@@ -174,11 +180,7 @@ class TantivyEngine:
         self.folder.mkdir(parents=True)
         self.index = self.tantivy.Index(self.schema, path=str(self.folder))
         writer = self._writer()
-        count = 0
-        for done, path in enumerate(files, start=1):
-            count += self._add(writer, path)
-            if progress:
-                progress(done, len(files), str(path))
+        count = _add_files(self._add, writer, files, progress)
         writer.commit()
         writer.wait_merging_threads()
         return count

@@ -22,7 +22,6 @@ from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
-from analyzers.kk import kazakh_folded_analyzer
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
 from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
@@ -33,7 +32,7 @@ from search.parallel import ParallelWriter
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
 from search.rewrite import RewrittenQuery, rewrite_query
-from search.schema import (FOLDED_FIELD, FOLDED_LANG, SCHEMA_VERSION, SEARCH_FIELDS,
+from search.schema import (COMPANION_FIELDS, COMPANION_TERM, SCHEMA_VERSION, SEARCH_FIELDS,
                            build_schema, field_language, text_field)
 from search.snippets import Snippet, make_snippet
 from search.term_scoring import filter_documents, plain_clauses, top_documents
@@ -438,13 +437,12 @@ class Index:
         lang = stored["lang"]
         if snippets:
             terms = parsed.terms.get(text_field(lang), set())
-            snippet = make_snippet(stored["text"], terms, analyzer_for(lang))
-            if lang == FOLDED_LANG and parsed.terms.get(FOLDED_FIELD):
-                # Words typed without Kazakh letters match only in the folded field.
-                folded = make_snippet(stored["text"], parsed.terms[FOLDED_FIELD],
-                                      kazakh_folded_analyzer())
-                if len(folded.matches) > len(snippet.matches):
-                    snippet = folded
+            # Words typed without Kazakh letters match only in the folded field,
+            # words of another part of speech only by their Russian stem.
+            companion = COMPANION_FIELDS.get(lang)
+            coarse = frozenset(parsed.terms.get(companion, ()))
+            snippet = make_snippet(stored["text"], terms, analyzer_for(lang),
+                                   coarse_terms=coarse, coarse_term=COMPANION_TERM.get(companion))
         else:
             snippet = Snippet(())
         return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)

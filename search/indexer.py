@@ -23,7 +23,7 @@ from search.manifest import FileEntry, Manifest, SkippedFile
 from search.paragraphs import content_paragraphs
 from search.html_text import HTML_SUFFIXES
 from search.reading import DEFAULT_MAX_BYTES, file_text
-from search.schema import EXACT_FIELD, folded_fields, text_field, title_field
+from search.schema import EXACT_FIELD, companion_fields, text_field, title_field
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
 
@@ -109,7 +109,7 @@ def documents_for(path: Path, text: str):
         yield {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
             "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
-            EXACT_FIELD: paragraph.text, **folded_fields(lang, paragraph.text),
+            EXACT_FIELD: paragraph.text, **companion_fields(lang, paragraph.text),
         }
 
 
@@ -124,7 +124,7 @@ def document_for_record(record: dict) -> dict:
     lang = detect_language(text)
     doc_id = str(record["id"])
     document = {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
-                text_field(lang): text, EXACT_FIELD: text, **folded_fields(lang, text)}
+                text_field(lang): text, EXACT_FIELD: text, **companion_fields(lang, text)}
     if record.get("title"):
         document[title_field(lang)] = document["title"] = record["title"]
     return document

@@ -9,9 +9,12 @@ normalized, no stemming or lemmas), so the form the user typed scores above a
 mere lemma match; ``title_<lang>`` holds a paragraph's title where it has one
 (records added with :meth:`Index.add_paragraphs`; files have none).
 
-``folded_kk`` holds Kazakh paragraphs once more with the nine Kazakh-only letters
-folded as a Russian keyboard types them (қ -> к, і -> и ...), so ``казактелеком``
-finds ``Қазақтелеком``; see :mod:`search.rewrite` for when it is searched.
+Two languages have a second field with a coarser analysis of the same text
+(:func:`companion_fields`): ``folded_kk`` holds Kazakh paragraphs with the nine
+Kazakh-only letters folded as a Russian keyboard types them (қ -> к, і -> и ...),
+so ``казактелеком`` finds ``Қазақтелеком`` (see :mod:`search.rewrite` for when it
+is searched); ``stem_ru`` holds Russian paragraphs as Snowball stems, so words of
+one root but another part of speech meet (``дивизионе`` / ``дивизионном``).
 """
 
 from analyzers.normalize import NormalizeFilter
@@ -20,16 +23,19 @@ from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers import LANGUAGES, analyzer_for
-from analyzers.kk import kazakh_folded_analyzer
+from analyzers.kk import folded_kazakh_term, kazakh_folded_analyzer
+from analyzers.ru.stems import russian_stem, russian_stem_analyzer
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 EXACT_FIELD = "exact"
-# Named <kind>_<lang> so that field_language() gives "kk" and BM25F averages its
-# length over Kazakh paragraphs only.
+# Companion fields are named <kind>_<lang> so that field_language() gives their
+# language and BM25F averages their length over that language's paragraphs only.
 FOLDED_FIELD = "folded_kk"
 FOLDED_LANG = "kk"
+STEM_FIELD = "stem_ru"
+STEM_LANG = "ru"
 
 
 def text_field(lang: str) -> str:
@@ -43,7 +49,7 @@ def title_field(lang: str) -> str:
 TEXT_FIELDS = tuple(text_field(lang) for lang in LANGUAGES)
 TITLE_FIELDS = tuple(title_field(lang) for lang in LANGUAGES)
 # Every field a query's words are looked up in.
-SEARCH_FIELDS = (*TEXT_FIELDS, EXACT_FIELD, *TITLE_FIELDS)
+SEARCH_FIELDS = (*TEXT_FIELDS, EXACT_FIELD, *TITLE_FIELDS, FOLDED_FIELD, STEM_FIELD)
 
 
 def exact_analyzer():
@@ -51,9 +57,17 @@ def exact_analyzer():
     return WordTokenizer() | NormalizeFilter()
 
 
-def folded_fields(lang: str, text: str) -> dict:
-    """The keyboard-folded copy of a paragraph, for Kazakh ones (else nothing)."""
-    return {FOLDED_FIELD: text} if lang == FOLDED_LANG else {}
+# A language's second field of its paragraphs, analyzed more coarsely.
+COMPANION_FIELDS = {FOLDED_LANG: FOLDED_FIELD, STEM_LANG: STEM_FIELD}
+# A companion field's term of one word form, as its language's tokenizer cuts
+# words (the same cut as the language field's): for marking words in snippets.
+COMPANION_TERM = {FOLDED_FIELD: folded_kazakh_term, STEM_FIELD: russian_stem}
+
+
+def companion_fields(lang: str, text: str) -> dict:
+    """The paragraph's text for its language's companion field, if it has one."""
+    companion = COMPANION_FIELDS.get(lang)
+    return {companion: text} if companion else {}
 
 
 def field_language(fieldname: str) -> str | None:
@@ -76,4 +90,5 @@ def build_schema() -> Schema:
         fields[title_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)
     fields[EXACT_FIELD] = TEXT(analyzer=exact_analyzer(), phrase=True)
     fields[FOLDED_FIELD] = TEXT(analyzer=kazakh_folded_analyzer(), phrase=True)
+    fields[STEM_FIELD] = TEXT(analyzer=russian_stem_analyzer(), phrase=True)
     return Schema(**fields)

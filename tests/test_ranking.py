@@ -104,3 +104,19 @@ def test_query_words_standing_together_rank_above_the_same_words_apart(records_i
     apart = "Доспамбет ғасырда өмір сүрген оның толғаулары ел аузында сақталған жырау"
     with records_index([apart, together]) as index:
         assert index.ranked_ids("Доспамбет жырау")[0] == "1"
+
+
+def test_a_russian_word_finds_its_root_in_another_part_of_speech(records_index):
+    # Lemmas keep дивизион and дивизионный apart; their Snowball stem joins them.
+    with records_index(["Бронкос победил Питтсбург в дивизионном раунде, 23–16",
+                        "Погода в Алматы была мягкой всю неделю"]) as index:
+        hits = index.search("Кого побил Бронкос в своем дивизионе?")
+        assert [hit.path for hit in hits] == ["0"]
+        assert "**дивизионном**" in hits[0].snippet
+        assert index.ranked_ids("дивизионе") == ["0"]
+
+
+def test_the_lemma_match_ranks_above_a_match_by_stem_alone(records_index):
+    with records_index(["Протестующие вышли на площадь в центре города",
+                        "Протест начался на площади в центре города"]) as index:
+        assert index.ranked_ids("протест на площади")[0] == "1"

@@ -128,8 +128,7 @@ def lemmas(word: str) -> tuple[str, ...]:
         return (word,)  # numbers, codes, other scripts
     if word in ABBREVIATIONS:
         return (ABBREVIATIONS[word],)
-    if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
-        word = word.translate(_LOOKALIKES)
+    word = as_cyrillic(word)
     morph = morph_analyzer()
     if _ELONGATION.search(word) and not morph.word_is_known(word):
         word = _shorten_elongation(word, morph)
@@ -151,6 +150,17 @@ def lemmas(word: str) -> tuple[str, ...]:
         if term and term not in terms:
             terms.append(term)
     return tuple(terms) or (word,)
+
+
+def as_cyrillic(word: str) -> str:
+    """A Cyrillic word with Latin look-alike letters typed in it, spelled in Cyrillic.
+
+    >>> as_cyrillic("bаpвapа")
+    'варвара'
+    """
+    if _LATIN.search(word) and _LOOKALIKE_SET.issuperset(_LATIN.findall(word)):
+        return word.translate(_LOOKALIKES)
+    return word
 
 
 def _is_pronoun(parse) -> bool:

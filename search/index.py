@@ -34,8 +34,13 @@ from search.reading import DEFAULT_MAX_BYTES
 from search.rewrite import RewrittenQuery, rewrite_query
 from search.schema import (COMPANION_FIELDS, COMPANION_TERM, SCHEMA_VERSION, SEARCH_FIELDS,
                            build_schema, field_language, text_field)
+from search import segment_files
 from search.snippets import Snippet, make_snippet
 from search.term_scoring import filter_documents, plain_clauses, top_documents
+
+# Segments are read from their memory map, not copied into memory on open.
+segment_files.install()
+
 
 class LanguageBM25F(scoring.BM25F):
     """BM25F where a language field's statistics count only that language's paragraphs.

@@ -33,7 +33,7 @@ from whoosh import query as q
 from analyzers import analyzer_for
 from analyzers.kk import kazakh_term
 from analyzers.kk.keyboard import UNFOLD, has_kazakh_letters
-from analyzers.kk.morphology import _harmony
+from analyzers.kk.morphology import vowel_harmony
 from analyzers.kk.latin import latin_to_cyrillic, looks_kazakh_latin
 from analyzers.tokenize import WORD_PATTERN
 from search.query import _FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language, parse_query
@@ -196,7 +196,7 @@ def _unfoldings(reader, typed: str) -> set[str]:
 def _harmonic_suffixes(stem: str, typed: str) -> list[str]:
     """``typed`` (the folded end of a word) written as suffixes of ``stem``, every way
     its н may be read (н or ң: -ның); other letters follow the stem's harmony."""
-    harmony = _harmony(stem)
+    harmony = vowel_harmony(stem)
     letters = _SUFFIX_LETTERS.get(harmony, {})
     spellings = [""]
     for letter in typed:

@@ -30,7 +30,7 @@ class Analysis:
     first_length: int = 0  # letters of the suffix right after the stem
 
 
-def _harmony(text: str) -> str:
+def vowel_harmony(text: str) -> str:
     """'back', 'front' or '' (undecided) from the last vowel of ``text``.
 
     Native words are harmonic; a word mixing back and front vowels is a loan or a
@@ -58,7 +58,7 @@ def _compile():
         rows = []
         for form, classes in family.allomorphs:
             letters = "".join(SOUND_CLASSES[c] for c in classes.split())
-            harmony = _harmony(form) if family.harmonic else ""
+            harmony = vowel_harmony(form) if family.harmonic else ""
             rows.append((form, frozenset(letters) if letters else None, harmony))
         compiled[family.name] = (tuple(rows), frozenset(family.after))
     return compiled
@@ -104,7 +104,7 @@ def _split(word, end, allowed, chain, found, first_length=0):
             if letters is not None and rest[-1] not in letters:
                 continue
             if harmony:
-                rest_harmony = _harmony(rest)
+                rest_harmony = vowel_harmony(rest)
                 if rest_harmony and rest_harmony != harmony:
                     continue
             if not any(c in VOWEL_LETTERS for c in rest):

@@ -21,6 +21,7 @@ from analyzers import LANGUAGES, analyzer_for
 from analyzers.kk import kazakh_folded_analyzer
 from analyzers.kk.keyboard import has_kazakh_letters
 from analyzers.normalize import normalize_word
+from analyzers.ru.morphology import inflect_like
 from search.schema import EXACT_FIELD, FOLDED_FIELD, text_field
 from search.stopwords import is_stop_word
 
@@ -88,11 +89,12 @@ def closest_word(reader, word: str) -> str | None:
 
 
 def closest_lemma(reader, typed: str) -> str | None:
-    """For a Russian word: the indexed lemma one edit from the typed word's lemma.
+    """For a Russian word: the indexed lemma one edit from the typed word's lemma,
+    inflected as the typed word reads (its case and number).
 
     ``пажары`` is two edits from every form the seeds hold (``пожаров``,
-    ``пожарами``) but its lemma ``пажар`` is one from ``пожар``. The lemma is
-    a dictionary word, so it can be shown to the user as the correction.
+    ``пожарами``) but its lemma ``пажар`` is one from ``пожар``; the user is
+    shown ``пожары``, a dictionary form, not the bare lemma.
     """
     if has_kazakh_letters(typed) or not any("\u0400" <= c <= "\u04ff" for c in typed):
         return None
@@ -103,7 +105,9 @@ def closest_lemma(reader, typed: str) -> str | None:
     lemma = terms[0]
     known = word_forms(reader, lemma[:SHARED_PREFIX], fieldname).known
     found = [(reader.doc_frequency(fieldname, c), c) for c in _one_edit(lemma) if c in known]
-    return min(found, key=lambda f: (-f[0], f[1]))[1] if found else None
+    if not found:
+        return None
+    return inflect_like(min(found, key=lambda f: (-f[0], f[1]))[1], typed)
 
 
 def _one_edit(word: str) -> set[str]:

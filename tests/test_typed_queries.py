@@ -52,9 +52,10 @@ def test_a_typo_is_corrected_and_reported(seeds_index):
 
 
 def test_a_russian_typo_two_edits_from_every_form_is_corrected_through_its_lemma(seeds_index):
-    # пажары is two edits from пожаров and пожарами, one from пожар once lemmatized.
+    # пажары is two edits from пожаров and пожарами, one from пожар once lemmatized;
+    # the correction is shown in the case and number typed, not as the bare lemma.
     hits = seeds_index.search("лесные пажары", limit=3)
-    assert hits.did_you_mean == "лесные пожар"
+    assert hits.did_you_mean == "лесные пожары"
     assert hits[0].path.endswith(FOREST_SEED) and "**пожаров**" in hits[0].snippet
 
 
@@ -146,3 +147,13 @@ def test_eval_typo1_puts_exactly_one_typo_in_a_query():
     changed = [(a, b) for a, b in zip(query["text"].split(), typed.split()) if a != b]
     assert len(changed) == 1 and typed == typed_query(query, "typo1")
     assert typed_query({"lang": "ru", "text": "Где лес?"}, "typo1") == "Где лес?"
+
+
+@pytest.mark.parametrize("lemma, typed, shown", [
+    ("пожар", "пажары", "пожары"),   # plural nominative, as typed
+    ("вода", "вадой", "водой"),      # instrumental singular
+    ("рейс", "рейсав", "рейс"),      # pymorphy3 reads no case in it: the lemma
+])
+def test_a_correction_through_the_lemma_is_shown_in_the_form_typed(lemma, typed, shown):
+    from analyzers.ru.morphology import inflect_like
+    assert inflect_like(lemma, typed) == shown

@@ -152,6 +152,35 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(terms) or (word,)
 
 
+_CASE_AND_NUMBER = frozenset({"sing", "plur", "nomn", "gent", "datv", "accs", "ablt", "loct"})
+_GENDER = frozenset({"masc", "femn", "neut"})
+
+
+def inflect_like(lemma: str, typed: str) -> str:
+    """``lemma`` in the case and number pymorphy3 reads in ``typed``; else ``lemma`` itself.
+
+    For a typo corrected through its lemma, so the correction reads as typed:
+
+    >>> inflect_like("пожар", "пажары"), inflect_like("вода", "вадой")
+    ('пожары', 'водой')
+    """
+    morph = morph_analyzer()
+    typed_tag = morph.parse(typed)[0].tag
+    wanted = set(typed_tag.grammemes) & _CASE_AND_NUMBER
+    if not wanted:
+        return lemma
+    for parse in morph.parse(lemma):
+        if parse.normal_form != lemma:
+            continue
+        grammemes = set(wanted)
+        if parse.tag.POS in ("ADJF", "PRTF") and "sing" in wanted:
+            grammemes |= set(typed_tag.grammemes) & _GENDER  # an adjective agrees in gender
+        form = parse.inflect(grammemes)
+        if form is not None:
+            return form.word
+    return lemma
+
+
 def as_cyrillic(word: str) -> str:
     """A Cyrillic word with Latin look-alike letters typed in it, spelled in Cyrillic.
 

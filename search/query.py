@@ -21,8 +21,8 @@ from whoosh import qparser, query as q
 from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
 from analyzers import LANGUAGES
-from search.schema import (EXACT_FIELD, STEM_FIELD, STEM_LANG, TEXT_FIELDS, TITLE_FIELDS,
-                           text_field, title_field)
+from search.schema import (COMPANION_FIELDS, EXACT_FIELD, STEM_FIELD, STEM_LANG, TEXT_FIELDS,
+                           TITLE_FIELDS, text_field, title_field)
 from search.stopwords import is_stop_word
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -45,6 +45,9 @@ _OR_SCALE = 0.9
 FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
                 **{f: 2.0 for f in TITLE_FIELDS}, STEM_FIELD: 1.0}
 
+
+# Fields whose matched terms a hit's snippet marks (see Index._hit).
+_SNIPPET_FIELDS = frozenset({*TEXT_FIELDS, *COMPANION_FIELDS.values()})
 
 _KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _CYRILLIC_LETTER = re.compile("[а-яёА-ЯЁ]")
@@ -165,7 +168,7 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
         parsed = q.Every()
     terms: dict[str, set[str]] = {}
     for fieldname, term in parsed.iter_all_terms(phrases=True):
-        if fieldname in TEXT_FIELDS or fieldname == STEM_FIELD or fieldname in (extra_fields or {}):
+        if fieldname in _SNIPPET_FIELDS or fieldname in (extra_fields or {}):
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
     return ParsedQuery(text, parsed, _filter_query(filters), terms, words)
 

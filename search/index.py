@@ -29,6 +29,7 @@ from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_p
 from search import proximity
 from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.parallel import ParallelWriter
+from search.posting_pool import TermPoolSegmentWriter
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
 from search.rewrite import RewrittenQuery, rewrite_query
@@ -327,7 +328,7 @@ class Index:
                 # Whoosh's own MpWriter can drop a worker's documents silently;
                 # ParallelWriter cannot (see search.parallel).
                 return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)
-            return ix.writer(timeout=wait, limitmb=limitmb)
+            return TermPoolSegmentWriter(ix, timeout=wait, limitmb=limitmb)
         except LockError:
             raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
                                    f"try again when it finishes, or pass --wait SECONDS") from None

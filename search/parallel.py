@@ -15,12 +15,14 @@ fixed here, because each one loses documents or hangs without a word:
 
 :class:`ParallelWriter` waits for every result for as long as its worker lives,
 checks that the segments hold exactly the documents it handed out, and
-terminates its workers on cancel.
+terminates its workers on cancel. Its workers (:func:`_write_segment`) pool
+postings by term (:mod:`search.posting_pool`), as the serial writer does.
 
     >>> writer = ParallelWriter(whoosh_index, procs=2, limitmb=256)
 """
 
 import multiprocessing
+import pickle
 import queue
 import sys
 import threading
@@ -29,6 +31,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from search.errors import IzdeError
+from search.posting_pool import TermPoolSegmentWriter, TermPoolWriting
 
 
 def start_method() -> str:
@@ -49,7 +52,7 @@ class WorkerFailedError(IzdeError):
     """A worker process of a parallel update died or its segment lost documents."""
 
 
-class ParallelWriter(MpWriter):
+class ParallelWriter(TermPoolWriting, MpWriter):
     """``MpWriter`` with one segment per worker that never loses documents silently."""
 
     def __init__(self, ix, procs: int, **kwargs):
@@ -60,6 +63,13 @@ class ParallelWriter(MpWriter):
     def add_document(self, **fields):
         super().add_document(**fields)
         self.handed_out += 1
+
+    def _new_task(self):
+        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)
+        task = self._mpctx.Process(target=_write_segment, args=args)
+        self.tasks.append(task)
+        task.start()
+        return task
 
     def _commit(self, mergetype, optimize, merge):
         # MpWriter._commit with its results gathered safely; see the module docstring.
@@ -113,3 +123,23 @@ class ParallelWriter(MpWriter):
                 task.join()
         finally:
             SegmentWriter.cancel(self)
+
+
+def _write_segment(storage, indexname, jobqueue, resultqueue, writer_args: dict) -> None:
+    """A worker: add the documents of each job file to a segment of its own, then send it.
+
+    Whoosh's worker loop, with postings pooled by term (search.posting_pool). A
+    job is ``(file name, document count)``: the parent pickled that many
+    ``(0, fields)`` tuples into the file; ``None`` means no more jobs.
+    """
+    writer = TermPoolSegmentWriter(storage.open_index(indexname), _lk=False, **writer_args)
+    tempstorage = writer.temp_storage()
+    while (job := jobqueue.get()) is not None:
+        filename, doc_count = job
+        with tempstorage.open_file(filename).raw_file() as jobfile:
+            for _ in range(doc_count):
+                _code, fields = pickle.load(jobfile)
+                writer.add_document(**fields)
+        tempstorage.delete_file(filename)
+    fieldnames = writer.pool.fieldnames
+    resultqueue.put((None, fieldnames, writer._finalize_segment()), timeout=5)

@@ -57,7 +57,7 @@ def test_a_worker_that_dies_fails_the_update_and_keeps_the_old_index(many_files,
         index.update([many_files])
         (many_files / "extra.txt").write_text("Новый абзац про ветер.\n", encoding="utf-8")
         monkeypatch.setattr(search.parallel, "start_method", lambda: "fork")
-        monkeypatch.setattr(whoosh.multiproc, "_run_subwriter", _die)
+        monkeypatch.setattr(search.parallel, "_write_segment", _die)
         with pytest.raises(WorkerFailedError, match="nothing was committed"):
             index.update([many_files], procs=2)
         assert index.stats().paragraphs == 360

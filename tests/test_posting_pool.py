@@ -1,0 +1,112 @@
+"""Postings pooled by term make the same index, posting for posting, as Whoosh's own pool."""
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from generated_corpus import write_corpus
+from search.indexer import documents_for
+from search.posting_pool import BYTES_PER_POSTING, TermPoolSegmentWriter, TermPostingPool
+from search.schema import build_schema
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("docs")
+    paths = write_corpus(folder, files=24, paragraphs_per_file=10, tag="pool")
+    return [doc for path in paths for doc in documents_for(path, path.read_text(encoding="utf-8"))]
+
+
+def _build(folder, writer_class, batches, **writer_args):
+    """An index of ``batches`` (lists of documents), one commit each."""
+    ix = whoosh_index.create_in(folder, build_schema())
+    for batch in batches:
+        writer = writer_class(ix, **writer_args)
+        for document in batch:
+            writer.add_document(**document)
+        writer.commit()
+    return ix
+
+
+def _commit_everything_into_one_segment(ix, writer_class):
+    writer_class(ix).commit(optimize=True)
+
+
+def _postings(ix):
+    """Every posting with what the scorer reads from it, keyed by paragraph, not docnum
+    (the block statistics too: the length bounds come from the pool, not the column)."""
+    with ix.reader() as reader:
+        where = {docnum: (fields["path"], fields["paragraph"])
+                 for docnum, fields in reader.iter_docs()}
+        found = {}
+        for fieldname, term in reader.all_terms():
+            matcher = reader.postings(fieldname, term)
+            rows = []
+            while matcher.is_active():
+                docnum = matcher.id()
+                rows.append((where[docnum], matcher.weight(), matcher.value(),
+                             reader.doc_field_length(docnum, fieldname),
+                             matcher.block_min_length(), matcher.block_max_length()))
+                matcher.next()
+            found[fieldname, term] = sorted(rows)
+        return found, {f: reader.field_length(f) for f in reader.indexed_field_names()}
+
+
+def test_the_index_matches_whooshs_even_when_the_pool_spills_to_disk(documents, tmp_path):
+    (tmp_path / "stock").mkdir()
+    (tmp_path / "pooled").mkdir()
+    stock = _build(tmp_path / "stock", SegmentWriter, [documents])
+    pooled = _build(tmp_path / "pooled", TermPoolSegmentWriter, [documents], limitmb=1)
+    postings, lengths = _postings(pooled)
+    # 1 MB of pool holds ~5,700 postings: these documents spilled at least two runs.
+    assert sum(map(len, postings.values())) > 2 * 1024 * 1024 // BYTES_PER_POSTING
+    assert (postings, lengths) == _postings(stock)
+
+
+def test_merging_segments_keeps_every_posting(documents, tmp_path):
+    (tmp_path / "stock").mkdir()
+    (tmp_path / "pooled").mkdir()
+    batches = [documents[:40], documents[40:80], documents[80:]]
+    stock = _build(tmp_path / "stock", SegmentWriter, batches)
+    pooled = _build(tmp_path / "pooled", TermPoolSegmentWriter, batches, limitmb=1)
+    _commit_everything_into_one_segment(stock, SegmentWriter)
+    _commit_everything_into_one_segment(pooled, TermPoolSegmentWriter)
+    assert len(pooled._segments()) == 1
+    assert _postings(pooled) == _postings(stock)
+
+
+class _MemoryStore:
+    """Just enough of a Whoosh storage for the pool's run files."""
+
+    def __init__(self, tmp_path):
+        self.tmp_path = tmp_path
+
+    def create_file(self, name):
+        return open(self.tmp_path / name, "wb")
+
+    def open_file(self, name):
+        store = self
+
+        class _Opened:
+            def raw_file(self):
+                return open(store.tmp_path / name, "rb")
+        return _Opened()
+
+    def delete_file(self, name):
+        (self.tmp_path / name).unlink()
+
+
+def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path):
+    pool = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    pool.max_postings = 3  # a run every three postings
+    for docnum in range(10):
+        pool.add(("text_ru", b"\xd0\xbb\xd0\xb5\xd1\x81", docnum, 1.0, b""))
+        if docnum % 2:
+            pool.add(("exact", b"odd", docnum, 2.0, b"v"))
+    assert len(pool.runs) == 5
+    terms = list(pool.terms())
+    assert [(f, t) for f, t, _ in terms] == [("exact", b"odd"), ("text_ru", "лес".encode())]
+    assert [doc for doc, _w, _v in terms[0][2]] == [1, 3, 5, 7, 9]
+    assert [doc for doc, _w, _v in terms[1][2]] == list(range(10))
+    pool.cleanup()
+    assert list(tmp_path.iterdir()) == []

@@ -21,6 +21,8 @@ from operator import itemgetter
 
 from whoosh.writing import SegmentWriter
 
+from search.codec import IzdeCodec
+
 # Memory per pooled posting, the per-document data that comes with it included
 # (tracemalloc while adding 2k seed-like paragraphs: 185 bytes): turns ``limitmb`` into a
 # posting count.
@@ -148,10 +150,11 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
 
 
 class TermPoolWriting:
-    """Mixin for Whoosh segment writers: pool postings in a :class:`TermPostingPool`."""
+    """Mixin for Whoosh segment writers: pool postings in a :class:`TermPostingPool`
+    and write segments with :class:`search.codec.IzdeCodec`."""
 
-    def __init__(self, ix, *args, limitmb: int = 128, **kwargs):
-        super().__init__(ix, *args, limitmb=limitmb, **kwargs)
+    def __init__(self, ix, *args, limitmb: int = 128, codec=None, **kwargs):
+        super().__init__(ix, *args, limitmb=limitmb, codec=codec or IzdeCodec(), **kwargs)
         self.pool = TermPostingPool(self._tempstorage, limitmb)
 
     def _flush_segment(self):

@@ -110,3 +110,16 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
     assert [doc for doc, _w, _v in terms[1][2]] == list(range(10))
     pool.cleanup()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_postings_blocks_are_pickled_in_a_protocol_with_bytes_opcodes(documents, tmp_path):
+    # Protocol 2 turns every position value into a _codecs.encode call when read
+    # (~10x slower to unpickle); search.codec writes protocol 5.
+    import zlib
+    ix = _build(tmp_path, TermPoolSegmentWriter, [documents[:30]])
+    with ix.reader() as reader:
+        matcher = reader.postings("exact", "pool")
+        matcher = getattr(matcher, "child", matcher)
+        raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        data = zlib.decompress(raw) if matcher._compression else raw
+    assert data[:2] == b"\x80\x05"

@@ -4,9 +4,8 @@ Nearly every query is plain words: a flat OR of (field, term, boost) clauses, a
 score that is the sum of each clause's boost × BM25. Whoosh answers it with a
 tree of union matchers that moves posting by posting through several method
 calls each; on the evaluation collection that was two thirds of a search. Here
-each term's postings are read a block at a time into arrays and added into one
-array of scores with numpy, which gives the same scores several times faster
-(2–3 times in pure Python, block by block; 4-8 times with numpy, see the commit).
+each term's postings are read a block at a time and added into one table of
+scores, which gives the same scores 2–3 times faster.
 
 Anything else (phrases, AND, NOT, coordination scaling, fuzzy terms) goes to
 Whoosh: :func:`plain_clauses` says which queries qualify.
@@ -16,16 +15,15 @@ Whoosh: :func:`plain_clauses` says which queries qualify.
     [('text_ru', 'лес', 1.0), ('exact', 'лесов', 0.25)]
 """
 
-from itertools import accumulate, repeat
+import heapq
 
-import numpy as np
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 Clause = tuple[str, str, float]  # field, index term, boost
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 def plain_clauses(query: q.Query) -> list[Clause] | None:
@@ -44,152 +42,146 @@ def plain_clauses(query: q.Query) -> list[Clause] | None:
 
 
 def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
-                  allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+                  allowed: set[int] | None = None) -> list[tuple[int, float]]:
     """The best ``limit`` (docnum, score), best first; ties go to the lower docnum, as in Whoosh.
 
     ``weighting`` gives each term's BM25 constants (``term_constants``);
-    ``allowed``, when given, is a filter's mask of docnums (:func:`filter_mask`).
+    ``allowed``, when given, is the set of docnums a filter lets through.
     """
-    size = searcher.doc_count_all()
-    scores = np.zeros(size)
-    matched = np.zeros(size, dtype=bool)
+    scores: dict[int, float] = {}
     for reader, offset, deleted, fieldname, term, boost in _segment_terms(searcher, clauses):
         idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
-        docs, tfs = _postings_arrays(reader, fieldname, term)
-        if deleted is not None:
-            keep = ~deleted[docs]
-            docs, tfs = docs[keep], tfs[keep]
-        if allowed is not None:
-            keep = allowed[docs + offset]
-            docs, tfs = docs[keep], tfs[keep]
-        # BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)), in this order of
-        # operations so that the scores are Whoosh's to the last bit.
-        norms = _norm_of_byte(searcher, fieldname, avgfl, B, K1)[_length_bytes(reader, fieldname)[docs]]
-        if offset:
-            docs += offset
-        scores[docs] += idf * (K1 + 1) * boost * tfs / (tfs + norms)
-        matched[docs] = True
-    return best_of(np.flatnonzero(matched), scores, limit)
-
-
-def _norm_of_byte(searcher, fieldname: str, avgfl: float, B: float, K1: float) -> np.ndarray:
-    """BM25's length part ``K1·(1 − B + B·length/avgfl)`` of each length byte, per field."""
-    cache = searcher.__dict__.setdefault("_izde_norms", {})
-    key = (fieldname, avgfl, B, K1)
-    if key not in cache:
-        cache[key] = K1 * (1 - B) + (K1 * B / avgfl) * _LENGTH_OF_BYTE
-    return cache[key]
+        _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
+                         factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
+                         per_length=K1 * B / avgfl)
+    return best_of(scores, limit)
 
 
 def _segment_terms(searcher, clauses: list[Clause]):
-    """(segment reader, docnum offset, deleted-docs mask or None, field, term bytes, boost)
-    of each clause in each segment that holds its term."""
+    """(segment reader, docnum offset, deleted docs, field, term bytes, boost) of each
+    clause in each segment that holds its term."""
     schema = searcher.schema
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        deleted = _deleted_mask(reader) if reader.has_deletions() else None
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         for fieldname, text, boost in clauses:
             term = schema[fieldname].to_bytes(text)
             if (fieldname, term) in reader:
                 yield reader, offset, deleted, fieldname, term, boost
 
 
-def best_of(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best (docnum, score) among ``docs``, best first, ties to the lower docnum.
+def best_of(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), best first, ties to the lower docnum.
 
-    >>> best_of(np.array([3, 5, 7, 9]), np.array([0, 0, 0, 2.0, 0, 1.0, 0, 1.0, 0, 0.5]), 2)
+    A common word leaves tens of thousands of scores; the cut-off score is found
+    among bare floats first, so only the few at or above it are sorted with a key.
+
+    >>> best_of({7: 1.0, 3: 2.0, 5: 1.0, 9: 0.5}, 2)
     [(3, 2.0), (5, 1.0)]
     """
-    if not len(docs) or limit < 1:
+    if not scores or limit < 1:
         return []
-    found = scores[docs]
-    if len(docs) > limit:
-        cutoff = np.partition(found, len(found) - limit)[len(found) - limit]
-        docs, found = docs[found >= cutoff], found[found >= cutoff]
-    order = np.lexsort((docs, -found))[:limit]  # docs are the tie-breaker
-    return list(zip(docs[order].tolist(), found[order].tolist()))
+    cutoff = heapq.nlargest(limit, scores.values())[-1]
+    best = [(doc, score) for doc, score in scores.items() if score >= cutoff]
+    best.sort(key=lambda item: (-item[1], item[0]))
+    return best[:limit]
 
 
-def filter_mask(searcher, filter_query: q.Query) -> np.ndarray:
-    """Which docnums ``filter_query`` lets through, as a mask; remembered by the searcher.
+def filter_documents(searcher, filter_query: q.Query) -> set[int]:
+    """The docnums ``filter_query`` lets through, remembered by the searcher.
 
     Filters repeat (``lang:ru`` on query after query) and a language's paragraphs
-    are tens of thousands of postings, so each mask is read once per searcher
+    are tens of thousands of postings, so each set is read once per searcher
     (searchers are replaced after every commit). A filter of plain terms is read
     a block at a time.
     """
-    cache = searcher.__dict__.setdefault("_izde_filter_masks", {})
+    cache = searcher.__dict__.setdefault("_izde_filter_documents", {})
     if filter_query not in cache:
         if len(cache) >= _MAX_CACHED_FILTERS:
             cache.clear()
-        mask = np.zeros(searcher.doc_count_all(), dtype=bool)
         clauses = plain_clauses(filter_query)
         if clauses is None:
-            mask[list(searcher.docs_for_query(filter_query))] = True
+            cache[filter_query] = set(searcher.docs_for_query(filter_query))
         else:
-            for reader, offset, deleted, fieldname, term, _ in _segment_terms(searcher, clauses):
-                docs, _ = _postings_arrays(reader, fieldname, term)
-                if deleted is not None:
-                    docs = docs[~deleted[docs]]
-                mask[docs + offset] = True
-        cache[filter_query] = mask
+            cache[filter_query] = _documents_with_terms(searcher, clauses)
     return cache[filter_query]
 
 
 _MAX_CACHED_FILTERS = 16
 
 
-def _postings_arrays(reader, fieldname, term) -> tuple[np.ndarray, np.ndarray]:
-    """(segment docnums, term frequencies) of the term's postings, deletions included.
+def _documents_with_terms(searcher, clauses: list[Clause]) -> set[int]:
+    documents: set[int] = set()
+    for reader, offset, deleted, fieldname, term, _ in _segment_terms(searcher, clauses):
+        for ids, _ in _posting_blocks(reader, fieldname, term):
+            documents.update(doc + offset for doc in ids if doc not in deleted)
+    return documents
 
-    Reads the blocks of Whoosh's W3 codec directly: each holds its docnums as
-    deltas and its weights as None (all 1), one number (all the same) or one
-    per posting. Any other matcher is walked posting by posting.
+
+def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
+                     factor, base, per_length):
+    # BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)); everything but tf and
+    # the length byte is constant for the term, so the denominator's length part is
+    # looked up per length byte.
+    norm_of_byte = {}
+    lengths = _length_bytes(reader, fieldname)
+    get = scores.get
+    for ids, weights in _posting_blocks(reader, fieldname, term):
+        for doc, tf in zip(ids, weights):
+            if doc in deleted:
+                continue
+            docnum = doc + offset
+            if allowed is not None and docnum not in allowed:
+                continue
+            length_byte = lengths[doc]
+            norm = norm_of_byte.get(length_byte)
+            if norm is None:
+                norm = norm_of_byte[length_byte] = base + per_length * _LENGTH_OF_BYTE[length_byte]
+            scores[docnum] = get(docnum, 0.0) + factor * tf / (tf + norm)
+
+
+def _posting_blocks(reader, fieldname, term):
+    """(ids, term frequencies) of the term's postings, a block at a time, deletions included.
+
+    Reads the block arrays of Whoosh's W3 codec directly (the per-posting
+    matcher calls were the cost); any other matcher is walked posting by posting.
     """
     matcher = reader.postings(fieldname, term)
-    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done by the caller
-    docs, tfs = [], []
+    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done above
     if not all(hasattr(matcher, name) for name in _W3_BLOCK_API):
+        ids, weights = [], []
         while matcher.is_active():
-            docs.append(matcher.id())
-            tfs.append(matcher.weight())
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
             matcher.next()
-    else:
-        while matcher.is_active():
-            matcher._read_data()
-            deltas, weights = matcher._data[0], matcher._data[1]
-            docs.extend(accumulate(deltas))
-            if weights is None or isinstance(weights, float):
-                tfs.extend(repeat(1.0 if weights is None else weights, len(deltas)))
-            else:
-                tfs.extend(weights)
-            matcher._next_block()
-    return np.array(docs, dtype=np.int64), np.array(tfs, dtype=np.float64)
+        yield ids, weights
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
 
 
-_W3_BLOCK_API = ("_read_data", "_data", "_next_block")
+_W3_BLOCK_API = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
 
 
-def _deleted_mask(reader) -> np.ndarray:
-    """The segment's deleted documents as a mask, read once per reader."""
-    cache = reader.__dict__
-    if "_izde_deleted_mask" not in cache:
-        mask = np.zeros(reader.doc_count_all(), dtype=bool)
-        mask[list(reader.deleted_docs_set)] = True
-        cache["_izde_deleted_mask"] = mask
-    return cache["_izde_deleted_mask"]
-
-
-def _length_bytes(reader, fieldname) -> np.ndarray:
+def _length_bytes(reader, fieldname):
     """The field's length byte of every document of the segment, read once per reader."""
     cache = reader.__dict__.setdefault("_izde_length_bytes", {})
     if fieldname not in cache:
         try:
             column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             raw = column._dbfile.get(column._basepos, column._count)
+            cache[fieldname] = raw + bytes(reader.doc_count_all() - len(raw))
         except AttributeError:  # another codec: ask per document
-            raw = bytes(length_to_byte(reader.doc_field_length(doc, fieldname, 0))
-                        for doc in range(reader.doc_count_all()))
-        raw = bytes(raw) + bytes(reader.doc_count_all() - len(raw))
-        cache[fieldname] = np.frombuffer(raw, dtype=np.uint8)
+            cache[fieldname] = _LengthBytesByDocument(reader, fieldname)
     return cache[fieldname]
+
+
+class _LengthBytesByDocument:
+    def __init__(self, reader, fieldname):
+        self._reader, self._fieldname = reader, fieldname
+
+    def __getitem__(self, docnum):
+        return length_to_byte(self._reader.doc_field_length(docnum, self._fieldname, 0))

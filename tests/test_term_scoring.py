@@ -94,3 +94,36 @@ def test_ties_at_the_cut_go_to_the_lower_document_number():
     assert best_of(scores, 3) == [(4, 3.0), (2, 1.0), (8, 1.0)]
     assert best_of(scores, 10) == sorted(scores.items(), key=lambda i: (-i[1], i[0]))
     assert best_of({}, 5) == [] and best_of(scores, 0) == []
+
+
+@pytest.fixture(scope="module")
+def index_of_long_posting_lists(tmp_path_factory):
+    """360 paragraphs in three commits, some deleted: common words span many postings blocks."""
+    from generated_corpus import write_corpus
+    root = tmp_path_factory.mktemp("long-postings")
+    index = Index(root / "ix")
+    for start in (0, 10, 20):
+        write_corpus(root / "docs", files=10, paragraphs_per_file=12, tag="long", start=start)
+        index.update([root / "docs"])
+    for number in (3, 14, 25):
+        (root / "docs" / f"long{number:05d}.txt").unlink()
+    index.update([root / "docs"])
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("text", ["long", "лесные пожары", "орман өрттері", "Kazakhstan Today"])
+def test_long_posting_lists_in_several_segments_score_as_in_whoosh(index_of_long_posting_lists,
+                                                                   text):
+    searcher = index_of_long_posting_lists._current_searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    query = rewrite_query(text, searcher.schema, searcher.reader()).query
+    clauses = plain_clauses(query)
+    assert clauses
+    ours = top_documents(searcher, _WEIGHTING, clauses, limit=400)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=400)]
+    assert len(ours) == len(theirs) > 0
+    if text == "long":  # every paragraph left: more than one 128-posting block per segment
+        assert len(ours) == 360 - 3 * 12
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])

@@ -37,7 +37,7 @@ from search.schema import (COMPANION_FIELDS, COMPANION_TERM, SCHEMA_VERSION, SEA
                            build_schema, field_language, text_field)
 from search import segment_files
 from search.snippets import Snippet, make_snippet
-from search.term_scoring import filter_documents, plain_clauses, top_documents
+from search.term_scoring import filter_documents, scored_clauses, top_documents
 
 # Segments are read from their memory map, not copied into memory on open.
 segment_files.install()
@@ -431,12 +431,13 @@ class Index:
 
     @staticmethod
     def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:
-        clauses = plain_clauses(query)
-        if clauses is None:
+        found = scored_clauses(query)
+        if found is None:
             results = searcher.search(query, limit=limit, filter=filter_query)
             return [(result.docnum, result.score) for result in results]
         allowed = filter_documents(searcher, filter_query) if filter_query else None
-        return top_documents(searcher, _WEIGHTING, clauses, limit, allowed)
+        terms, phrases = found
+        return top_documents(searcher, _WEIGHTING, terms, limit, allowed, phrases)
 
     def _hit(self, stored: dict, score: float, parsed: RewrittenQuery,
              snippets: bool = True) -> Hit:

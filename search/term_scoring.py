@@ -7,8 +7,10 @@ calls each; on the evaluation collection that was two thirds of a search. Here
 each term's postings are read a block at a time and added into one table of
 scores, which gives the same scores 2–3 times faster.
 
-Anything else (phrases, AND, NOT, coordination scaling, fuzzy terms) goes to
-Whoosh: :func:`plain_clauses` says which queries qualify.
+Phrases OR-ed with the words are scored here too (each matching phrase adds
+its words' BM25 × its boost, as Whoosh scores it; :mod:`search.phrase_matching`
+finds them). Anything else (AND, NOT, coordination scaling, fuzzy terms) goes to
+Whoosh: :func:`scored_clauses` says which queries qualify.
 
     >>> from whoosh.query import Or, Term
     >>> plain_clauses(Or([Term("text_ru", "лес"), Or([Term("exact", "лесов", boost=0.25)])]))
@@ -16,33 +18,58 @@ Whoosh: :func:`plain_clauses` says which queries qualify.
 """
 
 import heapq
+from typing import NamedTuple
 
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search.phrase_matching import phrase_postings
+
 Clause = tuple[str, str, float]  # field, index term, boost
+
+
+class PhraseClause(NamedTuple):
+    fieldname: str
+    words: tuple[str, ...]  # index terms, in order
+    boost: float
 
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 def plain_clauses(query: q.Query) -> list[Clause] | None:
     """The (field, term, boost) clauses of a query made only of ORs and terms, else None."""
+    found = scored_clauses(query)
+    return found[0] if found and not found[1] else None
+
+
+def scored_clauses(query: q.Query) -> tuple[list[Clause], list[PhraseClause]] | None:
+    """The term and phrase clauses of a query made only of ORs, terms and phrases, else None.
+
+    >>> from whoosh.query import Or, Phrase, Term
+    >>> scored_clauses(Or([Term("exact", "су"), Phrase("text_kk", ["өрт", "сөндір"], boost=2)]))
+    ([('exact', 'су', 1.0)], [PhraseClause(fieldname='text_kk', words=('өрт', 'сөндір'), boost=2.0)])
+    """
     clauses: list[Clause] = []
+    phrases: list[PhraseClause] = []
 
     def walk(node: q.Query, boost: float) -> bool:
         if type(node) is q.Term:
             clauses.append((node.fieldname, node.text, boost * node.boost))
             return True
+        if type(node) is q.Phrase and node.slop == 1 and len(node.words) > 1:
+            phrases.append(PhraseClause(node.fieldname, tuple(node.words), boost * node.boost))
+            return True
         if type(node) is q.Or and not node.scale and not node.minmatch:
             return all(walk(sub, boost * node.boost) for sub in node.subqueries)
         return False
 
-    return clauses if walk(query, 1.0) else None
+    return (clauses, phrases) if walk(query, 1.0) else None
 
 
 def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
-                  allowed: set[int] | None = None) -> list[tuple[int, float]]:
+                  allowed: set[int] | None = None,
+                  phrases: list[PhraseClause] = ()) -> list[tuple[int, float]]:
     """The best ``limit`` (docnum, score), best first; ties go to the lower docnum, as in Whoosh.
 
     ``weighting`` gives each term's BM25 constants (``term_constants``);
@@ -54,7 +81,33 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
         _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
                          factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
                          per_length=K1 * B / avgfl)
+    for phrase in phrases:
+        _add_phrase_scores(scores, searcher, weighting, phrase, allowed)
     return best_of(scores, limit)
+
+
+def _add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowed) -> None:
+    # Whoosh scores a phrase match as the sum of its words' BM25, times its boost.
+    field = searcher.schema[phrase.fieldname]
+    terms = [field.to_bytes(word) for word in phrase.words]
+    reader = searcher.reader()
+    if not all((phrase.fieldname, term) in reader for term in terms):
+        return
+    constants = [weighting.term_constants(searcher, phrase.fieldname, term) for term in terms]
+    for leaf, offset in searcher.leaf_searchers():
+        segment = leaf.reader()
+        if not all((phrase.fieldname, term) in segment for term in terms):
+            continue
+        deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
+        lengths = _length_bytes(segment, phrase.fieldname)
+        for doc, frequencies in phrase_postings(segment, phrase.fieldname, terms):
+            docnum = doc + offset
+            if doc in deleted or (allowed is not None and docnum not in allowed):
+                continue
+            length = _LENGTH_OF_BYTE[lengths[doc]]
+            score = sum(idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgfl))
+                        for tf, (idf, avgfl, B, K1) in zip(frequencies, constants))
+            scores[docnum] = scores.get(docnum, 0.0) + score * phrase.boost
 
 
 def _segment_terms(searcher, clauses: list[Clause]):

@@ -6,7 +6,7 @@ from whoosh import query as q
 from search import Index
 from search.index import _WEIGHTING
 from search.rewrite import rewrite_query
-from search.term_scoring import plain_clauses, top_documents
+from search.term_scoring import plain_clauses, scored_clauses, top_documents
 
 PARAGRAPHS = [
     "Лесные пожары в области Абай потушены, лесов сгорело меньше, чем в прошлом году.",
@@ -125,5 +125,64 @@ def test_long_posting_lists_in_several_segments_score_as_in_whoosh(index_of_long
     assert len(ours) == len(theirs) > 0
     if text == "long":  # every paragraph left: more than one 128-posting block per segment
         assert len(ours) == 360 - 3 * 12
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+
+
+PHRASE_QUERIES = ['"Kazakhstan Today"', '"uniq17p3 long"', '"uniq2p11 long"', '"авторлық құқық"', '"Республики Казахстан"',
+                  '"стран Центральной Азии"', 'лес "лесные пожары"', '"пожары лесные"',
+                  'мұнай "Kazakhstan Today" "болып табылады"']
+
+
+@pytest.mark.parametrize("text", PHRASE_QUERIES)
+def test_phrases_score_as_in_whoosh(index_of_long_posting_lists, text):
+    searcher = index_of_long_posting_lists._current_searcher()
+    query = rewrite_query(text, searcher.schema, searcher.reader()).query
+    found = scored_clauses(query)
+    assert found and found[1], f"{text!r} should be scored with its phrases here"
+    terms, phrases = found
+    ours = top_documents(searcher, _WEIGHTING, terms, limit=400, phrases=phrases)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=400)]
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+    if "uniq" in text:  # a rare word leads, a word of every paragraph skips to it
+        assert len(ours) == 1
+
+
+def test_a_phrase_needs_its_words_next_to_each_other_in_order(index_with_deletions):
+    together = index_with_deletions.search('"лесные пожары"', limit=20)
+    assert together and all("есные пожары" in hit.text for hit in together)
+    assert not index_with_deletions.search('"пожары лесные"', limit=20)
+    assert not index_with_deletions.search('"лесные области"', limit=20)
+
+
+@pytest.fixture(scope="module")
+def index_of_common_phrases(tmp_path_factory):
+    """Three commits of 200 paragraphs: every one has both words, every third in phrase order."""
+    root = tmp_path_factory.mktemp("common-phrases")
+    index = Index(root / "ix")
+    for commit in range(3):
+        folder = root / f"docs{commit}"
+        folder.mkdir()
+        for number in range(20):
+            paragraphs = []
+            for i in range(10):
+                n = (commit * 20 + number) * 10 + i
+                words = "жаңа мектеп" if n % 3 == 0 else "мектеп салынды, жаңа"
+                paragraphs.append(f"Ауылда {words} жол{n} бар. Тағы {n % 7} сөз.")
+            (folder / f"{number}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        index.update([folder])
+    yield index
+    index.close()
+
+
+def test_a_phrase_of_two_common_words_is_found_across_blocks_and_segments(index_of_common_phrases):
+    searcher = index_of_common_phrases._current_searcher()
+    assert len(searcher.leaf_searchers()) > 1
+    query = rewrite_query('"жаңа мектеп"', searcher.schema, searcher.reader()).query
+    terms, phrases = scored_clauses(query)
+    ours = top_documents(searcher, _WEIGHTING, terms, limit=1000, phrases=phrases)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=1000)]
+    assert len(ours) == 200  # every third of 600 paragraphs
     assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
     assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])

@@ -159,7 +159,8 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
                                            extra_fields or {})
     elif remainder:
         parser = _parser(schema, languages, empty_fields, extra_fields)
-        parsed = _exclusions_as_and_not(parser.parse(remainder))
+        raw = _one_word_phrases_as_terms(parser.parse(remainder, normalize=False))
+        parsed = _exclusions_as_and_not(raw.normalize())
     else:
         parsed = q.NullQuery
     if parsed is q.NullQuery:
@@ -229,6 +230,16 @@ def _unbalanced_parentheses(text: str) -> bool:
             if depth < 0:
                 return True
     return depth != 0
+
+
+def _one_word_phrases_as_terms(node: q.Query) -> q.Query:
+    """A quoted phrase that analysis left one word in a field, as that word with the
+    phrase's boost. (Whoosh's normalize() makes it a Term of boost 1, so in
+    ``"в области"`` the Russian title field's ``область`` lost its title boost.)"""
+    if isinstance(node, q.Phrase):
+        words = [word for word in node.words if word is not None]
+        return q.Term(node.fieldname, words[0], boost=node.boost) if len(words) == 1 else node
+    return node.apply(_one_word_phrases_as_terms)
 
 
 def _exclusions_as_and_not(node: q.Query) -> q.Query:

@@ -81,3 +81,16 @@ def test_guillemets_quote_a_phrase(seeds_index):
 def test_malformed_queries_get_a_clear_error(seeds_index, query, message):
     with pytest.raises(QuerySyntaxError, match=message):
         seeds_index.search(query)
+
+
+def test_a_phrase_left_one_word_by_stop_words_keeps_each_fields_boost(seeds_index):
+    # "в" is a Russian stop word: in the Russian fields the phrase is just "область",
+    # and a title match must still count double, as it does for the word unquoted.
+    from whoosh.query import Term
+    quoted = {(t.fieldname, t.text): t.boost
+              for t in seeds_index.parse('"в области"').query.leaves() if isinstance(t, Term)}
+    plain = {(t.fieldname, t.text): t.boost
+             for t in seeds_index.parse("области").query.leaves() if isinstance(t, Term)}
+    for field in ("text_ru", "title_ru", "stem_ru"):
+        key = next(key for key in plain if key[0] == field)
+        assert quoted[key] == plain[key], field

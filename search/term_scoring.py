@@ -77,13 +77,22 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
     """
     scores: dict[int, float] = {}
     for reader, offset, deleted, fieldname, term, boost in _segment_terms(searcher, clauses):
-        idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
+        factor, base, per_length = _bm25_parts(searcher, weighting, fieldname, term, boost)
         _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
-                         factor=idf * (K1 + 1) * boost, base=K1 * (1 - B),
-                         per_length=K1 * B / avgfl)
+                         factor, base, per_length)
     for phrase in phrases:
         _add_phrase_scores(scores, searcher, weighting, phrase, allowed)
     return best_of(scores, limit)
+
+
+def _bm25_parts(searcher, weighting, fieldname, term, boost) -> tuple[float, float, float]:
+    """(factor, base, per_length): boost × BM25 = factor·tf / (tf + base + per_length·length).
+
+    BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)); everything but tf
+    and the length is constant for the term.
+    """
+    idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
+    return idf * (K1 + 1) * boost, K1 * (1 - B), K1 * B / avgfl
 
 
 def _add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowed) -> None:
@@ -93,7 +102,8 @@ def _add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowe
     reader = searcher.reader()
     if not all((phrase.fieldname, term) in reader for term in terms):
         return
-    constants = [weighting.term_constants(searcher, phrase.fieldname, term) for term in terms]
+    parts = [_bm25_parts(searcher, weighting, phrase.fieldname, term, phrase.boost)
+             for term in terms]
     for leaf, offset in searcher.leaf_searchers():
         segment = leaf.reader()
         if not all((phrase.fieldname, term) in segment for term in terms):
@@ -105,9 +115,9 @@ def _add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowe
             if doc in deleted or (allowed is not None and docnum not in allowed):
                 continue
             length = _LENGTH_OF_BYTE[lengths[doc]]
-            score = sum(idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avgfl))
-                        for tf, (idf, avgfl, B, K1) in zip(frequencies, constants))
-            scores[docnum] = scores.get(docnum, 0.0) + score * phrase.boost
+            score = sum(factor * tf / (tf + base + per_length * length)
+                        for tf, (factor, base, per_length) in zip(frequencies, parts))
+            scores[docnum] = scores.get(docnum, 0.0) + score
 
 
 def _segment_terms(searcher, clauses: list[Clause]):
@@ -173,9 +183,7 @@ def _documents_with_terms(searcher, clauses: list[Clause]) -> set[int]:
 
 def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
                      factor, base, per_length):
-    # BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)); everything but tf and
-    # the length byte is constant for the term, so the denominator's length part is
-    # looked up per length byte.
+    # The denominator's length part (see _bm25_parts) is looked up per length byte.
     norm_of_byte = {}
     lengths = _length_bytes(reader, fieldname)
     get = scores.get

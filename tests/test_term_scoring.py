@@ -42,15 +42,16 @@ def index_with_deletions(tmp_path_factory):
     index.close()
 
 
+@pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
 @pytest.mark.parametrize("text", QUERIES)
-def test_scores_and_order_match_whoosh(index_with_deletions, text):
+def test_scores_and_order_match_whoosh(index_with_deletions, text, in_arrays):
     searcher = index_with_deletions._current_searcher()
     assert not searcher.is_atomic() or searcher.reader().has_deletions()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     clauses = plain_clauses(query)
     assert clauses, f"{text!r} should be a plain OR of terms"
 
-    ours = top_documents(searcher, _WEIGHTING, clauses, limit=10)
+    ours = top_documents(searcher, _WEIGHTING, clauses, limit=10, in_arrays=in_arrays)
     theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=10)]
 
     assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
@@ -88,12 +89,44 @@ def test_a_language_filter_is_read_once_per_searcher_and_matches_whoosh(index_wi
     assert filter_documents(searcher, either) == set(searcher.docs_for_query(either))
 
 
+@pytest.mark.parametrize("text", ["лесные пожары мұнай", 'лес "лесные пожары" forest'])
+def test_arrays_and_dicts_give_the_same_scores_to_the_last_bit(index_of_long_posting_lists, text):
+    searcher = index_of_long_posting_lists._current_searcher()
+    terms, phrases = scored_clauses(rewrite_query(text, searcher.schema, searcher.reader()).query)
+    every_other = {doc for doc, _ in top_documents(searcher, _WEIGHTING, terms, 1000)[::2]}
+    for allowed in (None, every_other):  # a filter's docnums
+        ranked = [top_documents(searcher, _WEIGHTING, terms, 1000, allowed, phrases, in_arrays=flag)
+                  for flag in (False, True)]
+        assert ranked[0] and ranked[0] == ranked[1]
+
+
+def test_a_one_query_process_on_a_small_index_never_imports_numpy(index_with_deletions):
+    import subprocess
+    import sys
+    code = ("import sys; from search import Index; ix = Index(sys.argv[1]);"
+            "assert ix.search('лесные пожары forest fires мұнай'); print('numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(index_with_deletions.path)],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # its import would cost more than it saves
+
+
 def test_ties_at_the_cut_go_to_the_lower_document_number():
     from search.term_scoring import best_of
     scores = {12: 1.0, 4: 3.0, 8: 1.0, 2: 1.0, 30: 0.1}
     assert best_of(scores, 3) == [(4, 3.0), (2, 1.0), (8, 1.0)]
     assert best_of(scores, 10) == sorted(scores.items(), key=lambda i: (-i[1], i[0]))
     assert best_of({}, 5) == [] and best_of(scores, 0) == []
+
+
+def test_ties_at_the_cut_go_to_the_lower_document_number_in_arrays_too():
+    import numpy as np
+    from search.array_scoring import best_of
+    scores = np.zeros(40)
+    for doc, score in {12: 1.0, 4: 3.0, 8: 1.0, 2: 1.0, 30: 0.1}.items():
+        scores[doc] = score
+    docs = np.array([2, 4, 8, 12, 30])
+    assert best_of(docs, scores, 3) == [(4, 3.0), (2, 1.0), (8, 1.0)]
+    assert best_of(docs[:0], scores, 5) == [] and best_of(docs, scores, 0) == []
 
 
 @pytest.fixture(scope="module")
@@ -112,15 +145,16 @@ def index_of_long_posting_lists(tmp_path_factory):
     index.close()
 
 
+@pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
 @pytest.mark.parametrize("text", ["long", "лесные пожары", "орман өрттері", "Kazakhstan Today"])
 def test_long_posting_lists_in_several_segments_score_as_in_whoosh(index_of_long_posting_lists,
-                                                                   text):
+                                                                   text, in_arrays):
     searcher = index_of_long_posting_lists._current_searcher()
     assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     clauses = plain_clauses(query)
     assert clauses
-    ours = top_documents(searcher, _WEIGHTING, clauses, limit=400)
+    ours = top_documents(searcher, _WEIGHTING, clauses, limit=400, in_arrays=in_arrays)
     theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=400)]
     assert len(ours) == len(theirs) > 0
     if text == "long":  # every paragraph left: more than one 128-posting block per segment
@@ -134,14 +168,16 @@ PHRASE_QUERIES = ['"Kazakhstan Today"', '"uniq17p3 long"', '"uniq2p11 long"', '"
                   'мұнай "Kazakhstan Today" "болып табылады"']
 
 
+@pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
 @pytest.mark.parametrize("text", PHRASE_QUERIES)
-def test_phrases_score_as_in_whoosh(index_of_long_posting_lists, text):
+def test_phrases_score_as_in_whoosh(index_of_long_posting_lists, text, in_arrays):
     searcher = index_of_long_posting_lists._current_searcher()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     found = scored_clauses(query)
     assert found and found[1], f"{text!r} should be scored with its phrases here"
     terms, phrases = found
-    ours = top_documents(searcher, _WEIGHTING, terms, limit=400, phrases=phrases)
+    ours = top_documents(searcher, _WEIGHTING, terms, limit=400, phrases=phrases,
+                         in_arrays=in_arrays)
     theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=400)]
     assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
     assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])

@@ -98,7 +98,8 @@ def _postings_arrays(reader, fieldname: str, term: bytes) -> tuple[np.ndarray, n
             else:
                 tfs.extend(weights)
             matcher._next_block()
-    return np.array(docs, dtype=np.int64), np.array(tfs, dtype=np.float64)
+    return (np.fromiter(docs, dtype=np.int64, count=len(docs)),
+            np.fromiter(tfs, dtype=np.float64, count=len(tfs)))
 
 
 _W3_BLOCK_API = ("_read_data", "_data", "_next_block")

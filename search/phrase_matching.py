@@ -12,6 +12,8 @@ each at the position after the one before.
 """
 
 from bisect import bisect_left
+from itertools import accumulate
+from pickle import loads
 from typing import Iterator
 
 
@@ -22,7 +24,6 @@ def phrase_postings(reader, fieldname: str, terms: list[bytes]) -> Iterator[tupl
     deleted documents are included (the caller drops them).
     """
     cursors = [_cursor(reader, fieldname, term) for term in terms]
-    decode = reader.schema[fieldname].format.decode_positions
     # The rarest word leads; a repeated word shares nothing, each has its own cursor.
     order = sorted(range(len(terms)), key=lambda i: cursors[i].count)
     lead, others = cursors[order[0]], [cursors[i] for i in order[1:]]
@@ -36,9 +37,15 @@ def phrase_postings(reader, fieldname: str, terms: list[bytes]) -> Iterator[tupl
                 doc = lead.seek(found)
                 break
         else:
-            if _consecutive([decode(cursor.value()) for cursor in cursors]):
+            if _consecutive([_positions(cursor.value()) for cursor in cursors]):
                 yield doc, [cursor.weight() for cursor in cursors]
             doc = lead.seek(doc + 1)
+
+
+def _positions(value: bytes) -> list[int]:
+    """A posting's positions: Whoosh's Positions.decode_positions, deltas summed in C."""
+    # The value is the frequency (4 bytes), then the position deltas pickled.
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
 
 
 def _consecutive(positions: list[list[int]]) -> bool:
@@ -57,8 +64,8 @@ def _cursor(reader, fieldname: str, term: bytes):
     return _ListCursor(matcher, count)
 
 
-_W3_BLOCK_API = ("_atend", "_maxid", "_next_block", "_read_ids", "_read_weights",
-                 "_read_values", "_ids", "_weights", "_values")
+_W3_BLOCK_API = ("_atend", "_maxid", "_next_block", "_read_data", "_data", "_read_weights",
+                 "_read_values", "_weights", "_values")
 
 
 class _BlockCursor:
@@ -78,8 +85,8 @@ class _BlockCursor:
         if matcher._atend:
             return None
         if self._ids is None:
-            matcher._read_ids()
-            self._ids, self._i = matcher._ids, 0
+            matcher._read_data()
+            self._ids, self._i = tuple(accumulate(matcher._data[0])), 0  # docnum deltas
         self._i = bisect_left(self._ids, target, self._i)
         return self._ids[self._i]  # the block's last id is >= target
 

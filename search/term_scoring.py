@@ -19,6 +19,7 @@ Whoosh: :func:`scored_clauses` says which queries qualify.
 
 import heapq
 import sys
+from itertools import accumulate
 from typing import Iterator, NamedTuple
 
 from whoosh import query as q
@@ -260,13 +261,14 @@ def _posting_blocks(reader, fieldname, term):
         yield ids, weights
         return
     while matcher.is_active():
-        matcher._read_ids()
+        matcher._read_data()
         matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        # Docnums are stored as deltas: summed in C, not by Whoosh's generator.
+        yield accumulate(matcher._data[0]), matcher._weights
         matcher._next_block()
 
 
-_W3_BLOCK_API = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
+_W3_BLOCK_API = ("_read_data", "_data", "_read_weights", "_weights", "_next_block")
 
 
 def length_bytes(reader, fieldname):

@@ -1,25 +1,38 @@
-"""Whoosh's W3 codec with postings blocks pickled in a protocol that reads bytes fast.
+"""Whoosh's W3 codec with postings blocks that scoring reads without their positions.
 
-A W3 postings block is a pickled ``(docnum deltas, weights, values)`` tuple,
-and for a field with positions each value is a ``bytes`` string. Whoosh pickles
-blocks with protocol 2, which has no opcode for ``bytes``: each value becomes a
-call of ``_codecs.encode`` when the block is read, so a block of 128 postings
-took ~100 µs to unpickle against ~10 µs in protocol 5, and reading blocks was
-most of a query on a 100k-paragraph index.
+A W3 postings block is one pickled, compressed ``(docnum deltas, weights,
+values)`` tuple, and for a field with positions the values are most of it: each
+is a ``bytes`` of the posting's pickled positions. Ranking plain words needs
+only docnums and weights, yet every block read decompressed and unpickled all
+its positions: at a million paragraphs that was half the time of a common-word
+query.
 
-:class:`IzdeCodec` writes the same blocks in protocol 5. Readers need nothing
-new: ``pickle.loads`` reads any protocol, and a block's header, compression and
-layout are Whoosh's own, so indexes with blocks of either kind read alike.
+:class:`IzdeCodec` writes each block in two parts, docnums and weights first,
+values after, each compressed on its own, and its matchers read the values only
+when asked for them (phrases, merging segments). Both parts are pickled in
+protocol 5: protocol 2, Whoosh's, has no opcode for ``bytes``, so each value
+became a ``_codecs.encode`` call when read (~100 µs a block against ~10 µs).
+
+The block header is Whoosh's; its compression level, which only the reader
+uses, says which layout the block has (:data:`SPLIT_BLOCK`), so segments
+written before keep being read as they were.
 """
 
 import pickle
+import struct
 import zlib
 
 from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec,
-                                  W3PostingsWriter)
+                                  W3LeafMatcher, W3PostingsWriter)
 from whoosh.util.numeric import length_to_byte
 
 BLOCK_PROTOCOL = 5
+# A split block's header says compression -1 (Whoosh writes 0 to 9); its data
+# starts with the first part's length and which parts are compressed.
+SPLIT_BLOCK = -1
+_SPLIT_HEAD = struct.Struct("<IB")
+_SCORING_COMPRESSED, _VALUES_COMPRESSED = 1, 2
+_VALUES_NOT_READ = object()
 
 
 class IzdeCodec(W3Codec):
@@ -27,23 +40,28 @@ class IzdeCodec(W3Codec):
         return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                compression=self._compression, inlinelimit=self._inlinelimit)
 
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():  # a term of one posting, kept in its term info
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return _LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
 
 class _PostingsWriter(W3PostingsWriter):
     def _write_block(self, last=False):
-        # W3PostingsWriter._write_block with the data pickled in BLOCK_PROTOCOL;
-        # the rest (header magic, statistics, compression, block info) unchanged.
+        # W3PostingsWriter._write_block with the data in two parts (see the module);
+        # the header magic, statistics and block info are Whoosh's.
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
 
-        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
-        databytes = pickle.dumps(data, BLOCK_PROTOCOL)
-        compression = self._compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
-        if compression:
-            databytes = zlib.compress(databytes, compression)
+        scoring, scoring_flag = self._packed((self._mini_ids(), self._mini_weights()),
+                                             _SCORING_COMPRESSED)
+        values, values_flag = self._packed(self._mini_values(), _VALUES_COMPRESSED)
+        databytes = _SPLIT_HEAD.pack(len(scoring), scoring_flag | values_flag) + scoring + values
 
         ids = self._ids
-        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, compression,
+        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, SPLIT_BLOCK,
                                   length_to_byte(self._minlength),
                                   length_to_byte(self._maxlength)), 2)
         blocklength = len(infobytes) + len(databytes)
@@ -53,3 +71,35 @@ class _PostingsWriter(W3PostingsWriter):
 
         self._blockcount += 1
         self._new_block()
+
+    def _packed(self, data, flag: int) -> tuple[bytes, int]:
+        packed = pickle.dumps(data, BLOCK_PROTOCOL)
+        if self._compression and len(packed) >= COMPRESSION_MIN_SIZE:
+            return zlib.compress(packed, self._compression), flag
+        return packed, 0
+
+
+class _LeafMatcher(W3LeafMatcher):
+    """W3's block matcher that leaves a split block's values unread until asked."""
+
+    def _read_data(self):
+        if self._compression != SPLIT_BLOCK:
+            return super()._read_data()
+        start = self._dataoffset + _SPLIT_HEAD.size
+        length, flags = _SPLIT_HEAD.unpack(self._postfile.get(self._dataoffset, _SPLIT_HEAD.size))
+        scoring = self._postfile.get(start, length)
+        if flags & _SCORING_COMPRESSED:
+            scoring = zlib.decompress(scoring)
+        ids, weights = pickle.loads(scoring)
+        self._data = (ids, weights, _VALUES_NOT_READ)
+        self._values_at, self._values_flags = start + length, flags
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        if self._data[2] is _VALUES_NOT_READ:
+            values = self._postfile.get(self._values_at, self._nextoffset - self._values_at)
+            if self._values_flags & _VALUES_COMPRESSED:
+                values = zlib.decompress(values)
+            self._data = (self._data[0], self._data[1], pickle.loads(values))
+        super()._read_values()

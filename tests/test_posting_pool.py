@@ -112,14 +112,36 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_postings_blocks_are_pickled_in_a_protocol_with_bytes_opcodes(documents, tmp_path):
-    # Protocol 2 turns every position value into a _codecs.encode call when read
-    # (~10x slower to unpickle); search.codec writes protocol 5.
-    import zlib
+def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(documents, tmp_path):
+    from search.codec import SPLIT_BLOCK
     ix = _build(tmp_path, TermPoolSegmentWriter, [documents[:30]])
     with ix.reader() as reader:
         matcher = reader.postings("exact", "pool")
         matcher = getattr(matcher, "child", matcher)
-        raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        data = zlib.decompress(raw) if matcher._compression else raw
-    assert data[:2] == b"\x80\x05"
+        assert matcher._compression == SPLIT_BLOCK
+        matcher._read_data()
+        ids, weights, values = matcher._data
+        assert len(ids) == matcher._blocklength and not isinstance(values, tuple)
+        assert matcher.value()  # the positions, read only now
+        assert isinstance(matcher._data[2], tuple)
+
+
+def test_blocks_written_in_one_part_before_are_still_read(documents, tmp_path, monkeypatch):
+    # Indexes written before blocks were split keep working without a rebuild.
+    from whoosh.codec.whoosh3 import W3Codec
+    from search.codec import IzdeCodec
+    for name in ("stock", "old", "stock2"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setattr(IzdeCodec, "postings_writer", W3Codec.postings_writer)
+    old = _build(tmp_path / "old", TermPoolSegmentWriter, [documents[:40]])
+    monkeypatch.undo()
+    assert _postings(old) == _postings(_build(tmp_path / "stock", SegmentWriter, [documents[:40]]))
+
+    writer = TermPoolSegmentWriter(old)  # a new segment beside the old one, then one of both
+    for document in documents[40:]:
+        writer.add_document(**document)
+    writer.commit()
+    _commit_everything_into_one_segment(old, TermPoolSegmentWriter)
+    stock = _build(tmp_path / "stock2", SegmentWriter, [documents[:40], documents[40:]])
+    _commit_everything_into_one_segment(stock, SegmentWriter)
+    assert _postings(old) == _postings(stock)

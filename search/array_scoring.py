@@ -14,8 +14,8 @@ from itertools import accumulate
 
 import numpy as np
 
-from search.term_scoring import (LENGTH_OF_BYTE, PhraseClause, SegmentTerm, add_phrase_scores,
-                                 bm25_parts, length_bytes)
+from search.term_scoring import (LENGTH_OF_BYTE, PhraseClause, SegmentTerm,
+                                 bm25_parts, length_bytes, phrase_additions)
 
 
 def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
@@ -42,13 +42,13 @@ def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
         # factor·tf / (tf + norm), in the dict path's order of operations.
         scores[docs] += factor * tfs / (tfs + norms)
         matched[docs] = True
-    for phrase in phrases:
-        found: dict[int, float] = {}
-        add_phrase_scores(found, searcher, weighting, phrase, allowed)
-        if found:
-            docs = np.fromiter(found, dtype=np.int64, count=len(found))
-            scores[docs] += np.fromiter(found.values(), dtype=np.float64, count=len(found))
-            matched[docs] = True
+    if phrases:
+        best = best_of(np.flatnonzero(matched), scores, limit)
+        for docnum, gains in phrase_additions(searcher, weighting, phrases, allowed, limit,
+                                              lambda doc: float(scores[doc]), best).items():
+            for gain in gains:
+                scores[docnum] += gain
+            matched[docnum] = True
     return best_of(np.flatnonzero(matched), scores, limit)
 
 

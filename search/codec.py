@@ -98,8 +98,33 @@ class _LeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         if self._data[2] is _VALUES_NOT_READ:
-            values = self._postfile.get(self._values_at, self._nextoffset - self._values_at)
-            if self._values_flags & _VALUES_COMPRESSED:
-                values = zlib.decompress(values)
-            self._data = (self._data[0], self._data[1], pickle.loads(values))
+            values = _values_part(self._postfile, self._values_at, self._nextoffset,
+                                  self._values_flags)
+            self._data = (self._data[0], self._data[1], values)
         super()._read_values()
+
+    def values_reader(self):
+        """A function that returns the current block's values, as ``_values`` holds them,
+        reading them on its first call: after the matcher has moved on, too."""
+        if self._data is None:
+            self._read_data()
+        fixedsize = self._fixedsize
+        if self._data[2] is not _VALUES_NOT_READ or not (fixedsize is None or fixedsize < 0):
+            self._read_values()  # already read, or values W3 post-processes: read now
+            values = self._values
+            return lambda: values
+        where = (self._postfile, self._values_at, self._nextoffset, self._values_flags)
+        read = []
+
+        def values():
+            if not read:
+                read.append(_values_part(*where))
+            return read[0]
+        return values
+
+
+def _values_part(postfile, start: int, end: int, flags: int):
+    values = postfile.get(start, end - start)
+    if flags & _VALUES_COMPRESSED:
+        values = zlib.decompress(values)
+    return pickle.loads(values)

@@ -26,7 +26,7 @@ from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.phrase_matching import phrase_postings
+from search.phrase_matching import holds_phrase, phrase_candidates
 
 Clause = tuple[str, str, float]  # field, index term, boost
 
@@ -92,8 +92,12 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
         factor, base, per_length = bm25_parts(searcher, weighting, fieldname, term, boost)
         _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
                          factor, base, per_length)
-    for phrase in phrases:
-        add_phrase_scores(scores, searcher, weighting, phrase, allowed)
+    if phrases:
+        best = best_of(scores, limit)
+        for docnum, gains in phrase_additions(searcher, weighting, phrases, allowed, limit,
+                                              lambda doc: scores.get(doc, 0.0), best).items():
+            for gain in gains:
+                scores[docnum] = scores.get(docnum, 0.0) + gain
     return best_of(scores, limit)
 
 
@@ -128,8 +132,66 @@ def bm25_parts(searcher, weighting, fieldname, term, boost) -> tuple[float, floa
     return idf * (K1 + 1) * boost, K1 * (1 - B), K1 * B / avgfl
 
 
-def add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowed) -> None:
-    # Whoosh scores a phrase match as the sum of its words' BM25, times its boost.
+def phrase_additions(searcher, weighting, phrases: list[PhraseClause], allowed, limit: int,
+                     score_of, best: list[tuple[int, float]]) -> dict[int, list[float]]:
+    """What the phrases add to each document where they match, in phrase order,
+    wherever that can change the best ``limit``.
+
+    Whoosh scores a phrase match as the sum of its words' BM25, times its boost;
+    that sum is known from the term frequencies and the length, before the
+    positions are read. So a document holding every word of some phrases can
+    gain at most their sums (its *bound*); documents are checked best bound
+    first, and once a bound is below the ``limit``-th best score already sure,
+    the rest cannot reach the top and their positions are never decoded.
+    ``score_of(docnum)`` is a document's score from the words; ``best`` their
+    best ``limit`` (docnum, score). The top is exactly the unpruned one.
+    """
+    if limit < 1:
+        return {}
+    candidates: dict[int, list[tuple]] = {}  # docnum -> [(gain, PhraseCandidates, doc)]
+    for phrase in phrases:
+        for docnums, gains, found, docs in _phrase_candidates(searcher, weighting, phrase, allowed):
+            for docnum, gain, doc in zip(docnums, gains, docs):
+                listed = candidates.get(docnum)
+                if listed is None:
+                    candidates[docnum] = [(gain, found, doc)]
+                else:
+                    listed.append((gain, found, doc))
+    bounds = []
+    for docnum, listed in candidates.items():
+        bound = score_of(docnum)
+        for gain, _, _ in listed:  # added in the order the scores will be: never below them
+            bound += gain
+        bounds.append((bound, docnum))
+    bounds.sort(reverse=True)
+
+    sure = dict(best)  # `limit` documents and a score each is sure to reach
+    cut = min(sure.values()) if len(sure) >= limit else float("-inf")
+    added: dict[int, list[float]] = {}
+    for bound, docnum in bounds:
+        if bound < cut:
+            break
+        gains = [gain for gain, found, doc in candidates[docnum]
+                 if holds_phrase(found.handles(doc))]
+        if not gains:
+            continue
+        added[docnum] = gains
+        score = score_of(docnum)
+        for gain in gains:
+            score += gain
+        if docnum not in sure and len(sure) >= limit:
+            if score <= cut:
+                continue
+            del sure[min(sure, key=sure.get)]
+        sure[docnum] = score
+        if len(sure) >= limit:
+            cut = min(sure.values())
+    return added
+
+
+def _phrase_candidates(searcher, weighting, phrase: PhraseClause, allowed):
+    """(docnums, the phrase's score in each if it matches, PhraseCandidates, segment
+    docnums) of the documents holding all the phrase's words, a segment at a time."""
     field = searcher.schema[phrase.fieldname]
     terms = [field.to_bytes(word) for word in phrase.words]
     reader = searcher.reader()
@@ -141,16 +203,21 @@ def add_phrase_scores(scores, searcher, weighting, phrase: PhraseClause, allowed
         segment = leaf.reader()
         if not all((phrase.fieldname, term) in segment for term in terms):
             continue
-        deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
+        found = phrase_candidates(segment, phrase.fieldname, terms)
+        docs = found.docs
+        if segment.has_deletions():
+            deleted = segment.deleted_docs_set
+            docs = [doc for doc in docs if doc not in deleted]
+        if allowed is not None:
+            docs = [doc for doc in docs if doc + offset in allowed]
         lengths = length_bytes(segment, phrase.fieldname)
-        for doc, frequencies in phrase_postings(segment, phrase.fieldname, terms):
-            docnum = doc + offset
-            if doc in deleted or (allowed is not None and docnum not in allowed):
-                continue
-            length = LENGTH_OF_BYTE[lengths[doc]]
-            score = sum(factor * tf / (tf + base + per_length * length)
-                        for tf, (factor, base, per_length) in zip(frequencies, parts))
-            scores[docnum] = scores.get(docnum, 0.0) + score
+        lengths = [LENGTH_OF_BYTE[lengths[doc]] for doc in docs]
+        gains = None  # summed word by word, as sum() over the words would
+        for word, (factor, base, per_length) in enumerate(parts):
+            scores = [factor * tf / (tf + base + per_length * length)
+                      for tf, length in zip(found.frequencies(word, docs), lengths)]
+            gains = scores if gains is None else [a + b for a, b in zip(gains, scores)]
+        yield [doc + offset for doc in docs], gains, found, docs
 
 
 class SegmentTerm(NamedTuple):

@@ -222,3 +222,26 @@ def test_a_phrase_of_two_common_words_is_found_across_blocks_and_segments(index_
     assert len(ours) == 200  # every third of 600 paragraphs
     assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
     assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+
+
+@pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
+@pytest.mark.parametrize("text", ['"Республики Казахстан"', '"болып табылады"',
+                                  'long "болып табылады"', 'мұнай "және де"'])
+def test_phrase_positions_are_read_only_where_they_can_change_the_top(
+        index_of_long_posting_lists, monkeypatch, text, in_arrays):
+    import search.term_scoring as term_scoring
+    checked = []
+    holds = term_scoring.holds_phrase
+    monkeypatch.setattr(term_scoring, "holds_phrase",
+                        lambda values: checked.append(values) or holds(values))
+    searcher = index_of_long_posting_lists._current_searcher()
+    query = rewrite_query(text, searcher.schema, searcher.reader()).query
+    terms, phrases = scored_clauses(query)
+    ours = top_documents(searcher, _WEIGHTING, terms, limit=3, phrases=phrases,
+                         in_arrays=in_arrays)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=3)]
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+    pruned = len(checked)
+    top_documents(searcher, _WEIGHTING, terms, limit=10**6, phrases=phrases, in_arrays=in_arrays)
+    assert pruned < len(checked) - pruned  # every candidate is checked when all are wanted

@@ -245,3 +245,21 @@ def test_phrase_positions_are_read_only_where_they_can_change_the_top(
     pruned = len(checked)
     top_documents(searcher, _WEIGHTING, terms, limit=10**6, phrases=phrases, in_arrays=in_arrays)
     assert pruned < len(checked) - pruned  # every candidate is checked when all are wanted
+
+
+def test_a_word_repeated_by_a_respelling_is_read_once_and_scores_as_in_whoosh(
+        index_of_long_posting_lists, monkeypatch):
+    import search.term_scoring as term_scoring
+    searcher = index_of_long_posting_lists._current_searcher()
+    original = rewrite_query("лесные пожары", searcher.schema, searcher.reader()).query
+    query = q.Or([q.Or(original.subqueries, boost=0.2), original])  # as a respelling is OR-ed
+    clauses = plain_clauses(query)
+    read = []
+    segment_terms = term_scoring.segment_terms
+    monkeypatch.setattr(term_scoring, "segment_terms",
+                        lambda searcher, clauses: read.extend(clauses) or segment_terms(searcher, clauses))
+    ours = top_documents(searcher, _WEIGHTING, clauses, limit=50)
+    theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=50)]
+    assert len(read) == len(clauses) // 2
+    assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])

@@ -137,6 +137,8 @@ def test_blocks_written_in_one_part_before_are_still_read(documents, tmp_path, m
     monkeypatch.undo()
     assert _postings(old) == _postings(_build(tmp_path / "stock", SegmentWriter, [documents[:40]]))
 
+    _assert_phrases_match_whooshs(old)
+
     writer = TermPoolSegmentWriter(old)  # a new segment beside the old one, then one of both
     for document in documents[40:]:
         writer.add_document(**document)
@@ -145,3 +147,21 @@ def test_blocks_written_in_one_part_before_are_still_read(documents, tmp_path, m
     stock = _build(tmp_path / "stock2", SegmentWriter, [documents[:40], documents[40:]])
     _commit_everything_into_one_segment(stock, SegmentWriter)
     assert _postings(old) == _postings(stock)
+    _assert_phrases_match_whooshs(old)
+
+
+
+def _assert_phrases_match_whooshs(ix):
+    """Phrases (positions read through the blocks' values) score as Whoosh scores them."""
+    from whoosh import query as q
+    from search.index import _WEIGHTING
+    from search.term_scoring import scored_clauses, top_documents
+    phrase = q.Phrase("exact", ["uniq0p1", "pool"])  # one paragraph; every one has "pool"
+    with ix.searcher(weighting=_WEIGHTING) as searcher:
+        for query in (phrase, q.Or([q.Term("exact", "pool"), phrase])):
+            terms, phrases = scored_clauses(query)
+            ours = top_documents(searcher, _WEIGHTING, terms, 500, phrases=phrases)
+            theirs = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=500)]
+            assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
+            assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
+            assert len(ours) == (1 if query is phrase else searcher.doc_count())

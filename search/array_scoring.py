@@ -10,12 +10,11 @@ The arithmetic is the same as the dict's, in the same order, so the scores
 are the same to the last bit and either path may answer any query.
 """
 
-from itertools import accumulate
-
 import numpy as np
 
 from search.term_scoring import (LENGTH_OF_BYTE, PhraseClause, SegmentTerm,
-                                 bm25_parts, length_bytes, phrase_additions)
+                                 bm25_parts, length_bytes, phrase_additions,
+                                 posting_blocks)
 
 
 def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
@@ -74,35 +73,14 @@ def _norms(base: float, per_length: float) -> np.ndarray:
 
 
 def _postings_arrays(reader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(segment docnums, term frequencies) of a term's postings, deletions included.
-
-    A W3 block holds docnum deltas (the first one from 0) and weights: None when
-    all are 1, one float when all are equal, else one per posting.
-    """
-    matcher = reader.postings(fieldname, term)
-    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done by the caller
+    """(segment docnums, term frequencies) of a term's postings, deletions included."""
     docs: list[int] = []
     tfs: list[float] = []
-    if not all(hasattr(matcher, name) for name in _W3_BLOCK_API):
-        while matcher.is_active():
-            docs.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
-    else:
-        while matcher.is_active():
-            matcher._read_data()
-            deltas, weights = matcher._data[0], matcher._data[1]
-            docs.extend(accumulate(deltas))
-            if weights is None or isinstance(weights, float):
-                tfs.extend([1.0 if weights is None else weights] * len(deltas))
-            else:
-                tfs.extend(weights)
-            matcher._next_block()
+    for ids, weights in posting_blocks(reader, fieldname, term):
+        docs.extend(ids)
+        tfs.extend(weights)
     return (np.fromiter(docs, dtype=np.int64, count=len(docs)),
             np.fromiter(tfs, dtype=np.float64, count=len(tfs)))
-
-
-_W3_BLOCK_API = ("_read_data", "_data", "_next_block")
 
 
 def _deleted_mask(reader) -> np.ndarray:

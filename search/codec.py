@@ -21,6 +21,7 @@ written before keep being read as they were.
 import pickle
 import struct
 import zlib
+from itertools import accumulate, repeat
 
 from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec,
                                   W3LeafMatcher, W3PostingsWriter)
@@ -128,3 +129,32 @@ def _values_part(postfile, start: int, end: int, flags: int):
     if flags & _VALUES_COMPRESSED:
         values = zlib.decompress(values)
     return pickle.loads(values)
+
+
+# What of W3's block matcher (Whoosh's or ours) the functions below and the
+# readers of blocks (search.term_scoring, .array_scoring, .phrase_matching) use.
+_BLOCK_MATCHER_API = ("_atend", "_maxid", "_next_block", "_read_data", "_data", "_read_values",
+                      "_values", "_blocklength")
+
+
+def reads_blocks(matcher) -> bool:
+    """Whether ``matcher`` is W3's block matcher; else (inlined postings, another
+    codec) it is walked posting by posting."""
+    return all(hasattr(matcher, name) for name in _BLOCK_MATCHER_API)
+
+
+def block_docnums(matcher) -> list[int]:
+    """The docnums of the matcher's current block (stored as deltas, summed here in C
+    rather than by Whoosh's generator)."""
+    matcher._read_data()
+    return list(accumulate(matcher._data[0]))
+
+
+def block_weights(matcher):
+    """The term frequencies of the current block, after :func:`block_docnums`: stored
+    as None when all are 1 and one float when all are equal, which Whoosh expands
+    through a generator."""
+    weights = matcher._data[1]
+    if weights is None or isinstance(weights, float):
+        return repeat(1.0 if weights is None else weights, matcher._blocklength)
+    return weights

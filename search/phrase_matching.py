@@ -15,9 +15,11 @@ each at the position after the one before.
 """
 
 from bisect import bisect_left
-from itertools import accumulate, count, repeat
+from itertools import accumulate, repeat
 from pickle import loads
 from typing import Callable, NamedTuple
+
+from search.codec import block_docnums, block_weights, reads_blocks
 
 # A posting's value, not yet read: (its block's values, read on first call; index).
 ValueHandle = tuple[Callable[[], tuple], int]
@@ -92,14 +94,6 @@ def _matcher(reader, fieldname: str, term: bytes):
     return getattr(matcher, "child", matcher)  # past the deletion filter
 
 
-_W3_BLOCK_API = ("_atend", "_maxid", "_next_block", "_read_data", "_data", "_read_values",
-                 "_values")
-
-
-def _is_blocks(matcher) -> bool:
-    return all(hasattr(matcher, name) for name in _W3_BLOCK_API)
-
-
 class _Postings:
     """Some postings of a term: each one's number in ``where``, its term frequency,
     its block's values reader and its place in the block in lists by that number.
@@ -134,14 +128,14 @@ class _Postings:
 def _read_whole(matcher) -> _Postings:
     """Every posting of the term."""
     postings = _Postings()
-    if not _is_blocks(matcher):  # inlined postings: one, or a few
+    if not reads_blocks(matcher):  # inlined postings: one, or a few
         while matcher.is_active():
             value = (matcher.value(),)
             postings.add(matcher.id(), matcher.weight(), lambda value=value: value, 0)
             matcher.next()
         return postings
     while not matcher._atend:
-        postings.add_block(_block_ids(matcher), _block_weights(matcher), _values_reader(matcher))
+        postings.add_block(block_docnums(matcher), block_weights(matcher), _values_reader(matcher))
         matcher._next_block()
     return postings
 
@@ -149,7 +143,7 @@ def _read_whole(matcher) -> _Postings:
 def _look_up(matcher, docs: list[int]) -> _Postings:
     """The postings of those of ``docs`` (ascending) the term has; blocks none of them
     can be in are skipped by their headers, never read."""
-    if not _is_blocks(matcher):
+    if not reads_blocks(matcher):
         return _read_whole(matcher)
     postings = _Postings()
     ids = None
@@ -161,27 +155,14 @@ def _look_up(matcher, docs: list[int]) -> _Postings:
                 break
             ids = None
         if ids is None:
-            ids = _block_ids(matcher)
+            ids = block_docnums(matcher)
             weights = values = None
         i = bisect_left(ids, doc)
         if ids[i] == doc:  # the block's last docnum is >= doc
             if weights is None:
-                weights, values = list(_block_weights(matcher)), _values_reader(matcher)
+                weights, values = list(block_weights(matcher)), _values_reader(matcher)
             postings.add(doc, weights[i], values, i)
     return postings
-
-
-def _block_ids(matcher) -> list[int]:
-    matcher._read_data()
-    return list(accumulate(matcher._data[0]))  # stored as deltas
-
-
-def _block_weights(matcher):
-    # Stored as None when all are 1 and one float when all are equal.
-    weights = matcher._data[1]
-    if weights is None or isinstance(weights, float):
-        return repeat(1.0 if weights is None else weights, matcher._blocklength)
-    return weights
 
 
 def _values_reader(matcher) -> Callable[[], tuple]:

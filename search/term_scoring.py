@@ -19,13 +19,13 @@ Whoosh: :func:`scored_clauses` says which queries qualify.
 
 import heapq
 import sys
-from itertools import accumulate, repeat
 from typing import Iterator, NamedTuple
 
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search.codec import block_docnums, block_weights, reads_blocks
 from search.phrase_matching import holds_phrase, phrase_candidates
 
 Clause = tuple[str, str, float]  # field, index term, boost
@@ -300,7 +300,7 @@ def _documents_with_terms(searcher, clauses: list[Clause]) -> set[int]:
     documents: set[int] = set()
     for reader, offset, deleted, fieldname, term, _, _ in segment_terms(searcher, clauses):
         segment: set[int] = set()
-        for ids, _ in _posting_blocks(reader, fieldname, term):
+        for ids, _ in posting_blocks(reader, fieldname, term):
             segment.update(ids)
         segment -= deleted  # set operations, in C: a language is ~40% of the postings
         documents.update(map(offset.__add__, segment) if offset else segment)
@@ -313,7 +313,7 @@ def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
     norm_of_byte = {}
     lengths = length_bytes(reader, fieldname)
     get = scores.get
-    for ids, weights in _posting_blocks(reader, fieldname, term):
+    for ids, weights in posting_blocks(reader, fieldname, term):
         for doc, tf in zip(ids, weights):
             if doc in deleted:
                 continue
@@ -327,15 +327,15 @@ def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
             scores[docnum] = get(docnum, 0.0) + factor * tf / (tf + norm)
 
 
-def _posting_blocks(reader, fieldname, term):
-    """(ids, term frequencies) of the term's postings, a block at a time, deletions included.
+def posting_blocks(reader, fieldname, term):
+    """(docnums, term frequencies) of the term's postings, a block at a time, deletions included.
 
     Reads the block arrays of Whoosh's W3 codec directly (the per-posting
     matcher calls were the cost); any other matcher is walked posting by posting.
     """
     matcher = reader.postings(fieldname, term)
     matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done above
-    if not all(hasattr(matcher, name) for name in _W3_BLOCK_API):
+    if not reads_blocks(matcher):
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
@@ -344,17 +344,8 @@ def _posting_blocks(reader, fieldname, term):
         yield ids, weights
         return
     while matcher.is_active():
-        matcher._read_data()
-        deltas, weights = matcher._data[0], matcher._data[1]
-        # Docnums are stored as deltas, summed here in C; weights as None when all
-        # are 1 and one float when all are equal, which Whoosh expands by a generator.
-        if weights is None or isinstance(weights, float):
-            weights = repeat(1.0 if weights is None else weights)
-        yield accumulate(deltas), weights
+        yield block_docnums(matcher), block_weights(matcher)
         matcher._next_block()
-
-
-_W3_BLOCK_API = ("_read_data", "_data", "_next_block")
 
 
 def length_bytes(reader, fieldname):

@@ -104,6 +104,8 @@ def _empty_fields(searcher) -> frozenset[str]:
 # ru nDCG@10 0.9389 / 0.9409 / 0.9410 / 0.9395 (`izde eval retrieval`); kk and en
 # do not move, their fields keep 0.75.
 _WEIGHTING = LanguageBM25F(B=0.75, K1=1.2, text_ru_B=0.5)
+# Reading a TOC whose segments a concurrent commit has just removed: tries.
+_OPEN_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -194,10 +196,18 @@ class Index:
         # file is closed as the exception goes, so don't warn about it then.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
-            try:
-                self._ix = whoosh_index.open_dir(str(self.path), schema=self._schema)
-            except Exception as error:  # Whoosh raises many types for a damaged folder
-                failure = error.__class__.__name__
+            for _ in range(_OPEN_ATTEMPTS):
+                try:
+                    self._ix = whoosh_index.open_dir(str(self.path), schema=self._schema)
+                    failure = None
+                    break
+                except FileNotFoundError:
+                    # A commit (a rebuild's, say) removed the segments of the TOC
+                    # just read; reading the TOC again finds the new ones.
+                    failure = "FileNotFoundError"
+                except Exception as error:  # Whoosh raises many types for a damaged folder
+                    failure = error.__class__.__name__
+                    break
         if failure:
             raise CorruptIndexError(f"the index at {self.path} is damaged ({failure}); "
                                     f"rebuild it with `izde index --rebuild`")

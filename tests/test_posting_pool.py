@@ -113,12 +113,12 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
 
 
 def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(documents, tmp_path):
-    from search.codec import SPLIT_BLOCK
+    from search.codec import is_packed
     ix = _build(tmp_path, TermPoolSegmentWriter, [documents[:30]])
     with ix.reader() as reader:
         matcher = reader.postings("exact", "pool")
         matcher = getattr(matcher, "child", matcher)
-        assert matcher._compression == SPLIT_BLOCK
+        assert is_packed(matcher)
         matcher._read_data()
         ids, weights, values = matcher._data
         assert len(ids) == matcher._blocklength and not isinstance(values, tuple)
@@ -126,15 +126,31 @@ def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(docume
         assert isinstance(matcher._data[2], tuple)
 
 
-def test_blocks_written_in_one_part_before_are_still_read(documents, tmp_path, monkeypatch):
-    # Indexes written before blocks were split keep working without a rebuild.
+def _write_one_part_blocks(monkeypatch):
     from whoosh.codec.whoosh3 import W3Codec
     from search.codec import IzdeCodec
+    monkeypatch.setattr(IzdeCodec, "postings_writer", W3Codec.postings_writer)
+
+
+def _write_split_blocks(monkeypatch):
+    from search.codec import _PostingsWriter
+    monkeypatch.setattr(_PostingsWriter, "_write_block", _PostingsWriter._write_split_block)
+
+
+@pytest.mark.parametrize("write_old_layout", [_write_one_part_blocks, _write_split_blocks],
+                         ids=["one-part", "split"])
+def test_blocks_written_in_an_earlier_layout_are_still_read(documents, tmp_path, monkeypatch,
+                                                            write_old_layout):
+    # Indexes written before blocks were split, then packed, keep working without a
+    # rebuild, and their segments are rewritten packed as they merge.
+    from search.codec import is_packed
     for name in ("stock", "old", "stock2"):
         (tmp_path / name).mkdir()
-    monkeypatch.setattr(IzdeCodec, "postings_writer", W3Codec.postings_writer)
+    write_old_layout(monkeypatch)
     old = _build(tmp_path / "old", TermPoolSegmentWriter, [documents[:40]])
     monkeypatch.undo()
+    with old.reader() as reader:
+        assert not is_packed(reader.postings("exact", "pool"))
     assert _postings(old) == _postings(_build(tmp_path / "stock", SegmentWriter, [documents[:40]]))
 
     _assert_phrases_match_whooshs(old)
@@ -147,6 +163,8 @@ def test_blocks_written_in_one_part_before_are_still_read(documents, tmp_path, m
     stock = _build(tmp_path / "stock2", SegmentWriter, [documents[:40], documents[40:]])
     _commit_everything_into_one_segment(stock, SegmentWriter)
     assert _postings(old) == _postings(stock)
+    with old.reader() as reader:
+        assert is_packed(reader.postings("exact", "pool"))
     _assert_phrases_match_whooshs(old)
 
 

@@ -1,0 +1,75 @@
+"""Packed postings blocks give back every docnum, weight and value written, on each read path."""
+
+from io import BytesIO
+
+import pytest
+from whoosh import formats
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.filedb.structfile import BufferFile, StructFile
+
+from search.array_scoring import packed_arrays
+from search.codec import _LeafMatcher, _PostingsWriter, is_packed, packed_blocks
+
+POSITIONS = formats.Positions()
+
+# Gaps of one, two and four bytes; weights all 1, small integers, and fractions
+# (a field boost); a term of one block, and of several with a short last one.
+CASES = {
+    "one-byte gaps, weights 1": ([3, 4, 9, 200, 201], [1.0] * 5),
+    "two-byte gaps": ([0, 300, 70_000, 70_001], [1.0, 2.0, 1.0, 7.0]),
+    "four-byte gaps": ([5, 100_000, 5_000_000, 5_000_002, 9_000_000], [1.0, 1.0, 3.0, 1.0, 255.0]),
+    "fractional weights": ([1, 2, 3, 40, 41, 900], [1.5, 0.25, 3.0, 1.0, 2.5, 300.0]),
+    "many blocks": (list(range(7, 7 + 3 * 50, 3)), [float(1 + n % 4) for n in range(50)]),
+}
+
+
+def _written(ids, weights, blocklimit=4):
+    """(postings file, matcher factory) of one term's postings written by Izde's codec."""
+    out = StructFile(BytesIO())
+    writer = _PostingsWriter(out, blocklimit=blocklimit, compression=3)
+    writer.start_postings(POSITIONS, W3TermInfo())
+    for docnum, weight in zip(ids, weights):
+        positions = list(range(int(weight))) or [0]
+        writer.add_posting(docnum, weight, POSITIONS.encode(positions), length=docnum % 50 + 1)
+    info = writer.finish_postings()
+    data = out.file.getvalue()
+    offset, length = info.extent()
+    return lambda: _LeafMatcher(BufferFile(memoryview(data)), offset, length, POSITIONS)
+
+
+@pytest.mark.parametrize("ids, weights", CASES.values(), ids=CASES.keys())
+def test_a_matcher_reads_back_every_posting(ids, weights):
+    matcher = _written(ids, weights)()
+    assert is_packed(matcher)
+    read = []
+    while matcher.is_active():
+        read.append((matcher.id(), matcher.weight(), len(matcher.value_as("positions"))))
+        matcher.next()
+    assert read == [(doc, weight, max(int(weight), 1)) for doc, weight in zip(ids, weights)]
+
+
+@pytest.mark.parametrize("ids, weights", CASES.values(), ids=CASES.keys())
+def test_arrays_of_the_packed_blocks_hold_every_posting(ids, weights):
+    docs, frequencies = packed_arrays(packed_blocks(_written(ids, weights)()))
+    assert docs.tolist() == ids
+    assert frequencies.tolist() == weights
+
+
+@pytest.mark.parametrize("target", [0, 8, 10, 100, 151, 155])
+def test_skipping_reads_headers_to_the_block_that_holds_the_target(target):
+    ids, weights = CASES["many blocks"]
+    matcher = _written(ids, weights)()
+    matcher.skip_to(target)
+    if target > ids[-1]:
+        assert not matcher.is_active()
+        return
+    assert matcher.id() == min(doc for doc in ids if doc >= target)
+    assert matcher.block_max_id() == max(ids[(ids.index(matcher.id()) // 4) * 4:][:4])
+
+
+def test_block_statistics_are_kept_for_pruning():
+    ids, weights = CASES["fractional weights"]
+    matcher = _written(ids, weights)()
+    assert matcher.block_max_weight() == max(weights[:4])
+    assert matcher.block_min_length() <= min(doc % 50 + 1 for doc in ids[:4])
+    assert matcher.block_max_length() >= max(doc % 50 + 1 for doc in ids[:4])

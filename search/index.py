@@ -22,6 +22,7 @@ from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES, analyzer_for
+from search.damage import raised_by_damage
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
 from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
@@ -407,18 +408,32 @@ class Index:
         or with typos are searched as :mod:`search.rewrite` says; the hits tell what
         was searched (:class:`Hits`).
         """
-        searcher, parsed, hits = self._results(query, limit, lang)
-        return Hits((self._hit(searcher.stored_fields(doc), score, parsed, snippets)
-                     for doc, score in hits),
-                    parsed.searched_for, parsed.did_you_mean, parsed.folded)
+        with self._damage_reported():
+            searcher, parsed, hits = self._results(query, limit, lang)
+            return Hits([self._hit(searcher.stored_fields(doc), score, parsed, snippets)
+                         for doc, score in hits],
+                        parsed.searched_for, parsed.did_you_mean, parsed.folded)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
 
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
-        searcher, _, hits = self._results(query, limit, lang)
-        return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
+        with self._damage_reported():
+            searcher, _, hits = self._results(query, limit, lang)
+            return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
+
+    @contextmanager
+    def _damage_reported(self):
+        # Segments are read lazily: damage inside one shows only when a search reads it.
+        try:
+            yield
+        except Exception as error:
+            if not raised_by_damage(error):
+                raise
+            raise CorruptIndexError(f"the index at {self.path} is damaged "
+                                    f"({error.__class__.__name__} reading it); rebuild it "
+                                    f"with `izde index --rebuild`") from error
 
     def _results(self, query: str, limit: int, lang: str | None):
         """(searcher, rewritten query, [(docnum, score)]): docnums mean something only to

@@ -99,6 +99,29 @@ def test_corrupt_index_is_reported_not_a_traceback(in_project):
     assert result.exit_code == 3 and "damaged" in result.stderr
 
 
+def test_a_segment_damaged_inside_is_reported_when_a_search_reads_it(in_project):
+    # Opening reads only the TOC; the damage shows when a query reads the postings.
+    run("index")
+    segment = max((in_project / "index").glob("*.seg"), key=lambda path: path.stat().st_size)
+    data = bytearray(segment.read_bytes())
+    quarter = len(data) // 4
+    data[quarter:3 * quarter] = b"\xff" * (2 * quarter)
+    segment.write_bytes(bytes(data))
+    for query in ("лес", "орман", '"лесных пожаров"'):
+        result = run("search", query)
+        assert result.exit_code == 3, result.output
+        assert "damaged" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.output
+
+
+def test_an_error_outside_the_segment_readers_is_not_taken_for_damage():
+    from search.damage import raised_by_damage
+    try:
+        [].index("a bug, not a damaged index")
+    except ValueError as error:
+        assert not raised_by_damage(error)
+
+
 def test_search_without_seeds_or_index_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("search", "лес")

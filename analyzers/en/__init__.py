@@ -25,6 +25,9 @@ class EnglishStemFilter(Filter):
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
+    def positions(self, tokens):
+        return tokens  # stemming drops no word (analyzers.positions)
+
     def __call__(self, tokens):
         for token in tokens:
             token.text = stem_english(token.text)

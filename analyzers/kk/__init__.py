@@ -14,6 +14,7 @@ from analyzers.kk.fold import fold_lookalikes
 from analyzers.kk.keyboard import fold_keyboard
 from analyzers.kk.stemmer import stem_kazakh
 from analyzers.normalize import normalize_word
+from analyzers.positions import kept_tokens
 from analyzers.tokenize import WordTokenizer
 
 
@@ -31,17 +32,27 @@ def kazakh_term(form: str) -> str | None:
     >>> kazakh_term("Ормандарды"), kazakh_term("еді")
     ('орман', None)
     """
-    word = fold_lookalikes(normalize_word(form))
     # Stop words are checked before stemming: the list holds surface forms (еді,
     # емес), and a stem such as де must not be dropped for every form of "say".
-    return None if word in stop_words() else stem_kazakh(word)
+    return None if is_kazakh_stop(form) else stem_kazakh(fold_lookalikes(normalize_word(form)))
+
+
+def is_kazakh_stop(form: str) -> bool:
+    """Whether the word form is a stop word, which the index leaves out."""
+    return fold_lookalikes(normalize_word(form)) in stop_words()
+
+
+def is_folded_kazakh_stop(form: str) -> bool:
+    """:func:`is_kazakh_stop` of the word as typed without Kazakh letters."""
+    return fold_keyboard(fold_lookalikes(normalize_word(form))) in folded_stop_words()
 
 
 @word_cache(maxsize=200_000)
 def folded_kazakh_term(form: str) -> str | None:
     """:func:`kazakh_term` of the word as typed without Kazakh letters (қ -> к, і -> и ...)."""
-    word = fold_keyboard(fold_lookalikes(normalize_word(form)))
-    return None if word in folded_stop_words() else stem_kazakh(word)
+    if is_folded_kazakh_stop(form):
+        return None
+    return stem_kazakh(fold_keyboard(fold_lookalikes(normalize_word(form))))
 
 
 class KazakhTermFilter(Filter):
@@ -66,6 +77,14 @@ class KazakhTermFilter(Filter):
 
     def __eq__(self, other):
         return other.__class__ is self.__class__ and other.folded == self.folded
+
+    @property
+    def is_stop(self):
+        """What __call__ drops, told without stemming (analyzers.positions)."""
+        return is_folded_kazakh_stop if self.folded else is_kazakh_stop
+
+    def positions(self, tokens):
+        return kept_tokens(tokens, self.is_stop)
 
     def __call__(self, tokens):
         _term = folded_kazakh_term if self.folded else kazakh_term  # local: the hot path

@@ -19,6 +19,7 @@ from whoosh.analysis import Filter
 
 from analyzers.cache import word_cache
 from analyzers.normalize import normalize_word
+from analyzers.positions import kept_tokens
 from analyzers.ru.morphology import is_combining_stem, is_hyphenated_modifier, lemmas
 from analyzers.tokenize import _HYPHENS, _WORD, WORD_PATTERN, WordTokenizer
 
@@ -98,13 +99,18 @@ def index_terms(form: str) -> tuple[str, ...]:
     return () if first is None else (first, *rest)
 
 
+def is_russian_stop(form: str) -> bool:
+    """Whether the word form is a stop word, which the index leaves out."""
+    return normalize_word(form) in STOP_WORDS
+
+
 @word_cache(maxsize=200_000)
 def _first_and_other_terms(form: str) -> tuple[str | None, tuple[str, ...]]:
     # Shaped for the filter's loop: one unpacking, no length test for the
     # common single-term case.
-    word = normalize_word(form)
-    if word in STOP_WORDS:
+    if is_russian_stop(form):
         return None, ()
+    word = normalize_word(form)
     terms = lemmas(word)
     return terms[0], terms[1:]
 
@@ -128,6 +134,11 @@ class RussianLemmaFilter(Filter):
 
     # A token's (first term, further terms), (None, ()) for a stop word; cached.
     terms_of = staticmethod(_first_and_other_terms)
+    # What terms_of says None to, without the morphology (analyzers.positions).
+    is_stop = staticmethod(is_russian_stop)
+
+    def positions(self, tokens):
+        return kept_tokens(tokens, self.is_stop)
 
     def __eq__(self, other):
         return other.__class__ is self.__class__

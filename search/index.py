@@ -21,7 +21,7 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
-from analyzers import LANGUAGES, analyzer_for
+from analyzers import LANGUAGES
 from search.damage import raised_by_damage
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
 from search.health import HealthReport, check_index
@@ -33,11 +33,13 @@ from search.parallel import ParallelWriter
 from search.posting_pool import TermPoolSegmentWriter
 from search.query import ParsedQuery, parse_query
 from search.reading import DEFAULT_MAX_BYTES
-from search.rewrite import RewrittenQuery, rewrite_query
-from search.schema import (COMPANION_FIELDS, COMPANION_TERM, SCHEMA_VERSION, SEARCH_FIELDS,
-                           build_schema, field_language, text_field)
+from search.rewrite import rewrite_query
+from search.schema import (SCHEMA_VERSION, SEARCH_FIELDS, build_schema, field_language,
+                           text_field)
 from search import segment_files
-from search.snippets import Snippet, make_snippet
+from search.hit_positions import HitPositions
+from search.marked_words import hits_matched_positions, matched_spans, snippet_fields
+from search.snippets import Snippet, snippet_of_spans
 from search.term_scoring import filter_documents, scored_clauses, top_documents
 
 # Segments are read from their memory map, not copied into memory on open.
@@ -403,15 +405,21 @@ class Index:
                snippets: bool = True) -> Hits:
         """The best paragraphs for ``query``, best first (see :mod:`search.query` for syntax).
 
-        With ``snippets=False`` hits carry an empty snippet, which saves re-analyzing
-        every paragraph shown. Queries typed without Kazakh letters, in Kazakh Latin
-        or with typos are searched as :mod:`search.rewrite` says; the hits tell what
-        was searched (:class:`Hits`).
+        With ``snippets=False`` hits carry an empty snippet, which saves reading where
+        the query's words stand in every paragraph shown. Queries typed without Kazakh
+        letters, in Kazakh Latin or with typos are searched as :mod:`search.rewrite`
+        says; the hits tell what was searched (:class:`Hits`).
         """
         with self._damage_reported():
-            searcher, parsed, hits = self._results(query, limit, lang)
-            return Hits([self._hit(searcher.stored_fields(doc), score, parsed, snippets)
-                         for doc, score in hits],
+            searcher, parsed, hits, positions = self._results(query, limit, lang)
+            stored = [searcher.stored_fields(doc) for doc, _ in hits]
+            marked = None
+            if snippets:
+                marked = hits_matched_positions(
+                    positions, parsed.terms, [(doc, fields["lang"])
+                                              for (doc, _), fields in zip(hits, stored)])
+            return Hits([self._hit(fields, score, doc, marked)
+                         for (doc, score), fields in zip(hits, stored)],
                         parsed.searched_for, parsed.did_you_mean, parsed.folded)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
@@ -420,7 +428,7 @@ class Index:
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
         with self._damage_reported():
-            searcher, _, hits = self._results(query, limit, lang)
+            searcher, _, hits, _ = self._results(query, limit, lang)
             return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
 
     @contextmanager
@@ -436,8 +444,9 @@ class Index:
                                     f"with `izde index --rebuild`") from error
 
     def _results(self, query: str, limit: int, lang: str | None):
-        """(searcher, rewritten query, [(docnum, score)]): docnums mean something only to
-        that searcher, so stored fields must be read from it, not from a newer one."""
+        """(searcher, rewritten query, [(docnum, score)], positions read so far): docnums
+        mean something only to that searcher, so stored fields must be read from it,
+        not from a newer one."""
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
         searcher = self._current_searcher()
@@ -446,13 +455,14 @@ class Index:
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
+        positions = HitPositions(searcher)
         if not any(len(terms) > 1 for terms in parsed.words.values()):
-            return searcher, parsed, self._ranked(searcher, parsed.query, limit, combined)
+            return searcher, parsed, self._ranked(searcher, parsed.query, limit, combined), positions
         # Words standing together rescore the best POOL by BM25 (see search.proximity);
         # whatever the limit, so a longer list starts with the same hits.
         hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
-        pool = proximity.rescore(searcher, hits[:proximity.POOL], parsed.words)
-        return searcher, parsed, (pool + hits[proximity.POOL:])[:limit]
+        pool = proximity.rescore(positions, hits[:proximity.POOL], parsed.words)
+        return searcher, parsed, (pool + hits[proximity.POOL:])[:limit], positions
 
     @staticmethod
     def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:
@@ -464,17 +474,16 @@ class Index:
         terms, phrases = found
         return top_documents(searcher, _WEIGHTING, terms, limit, allowed, phrases)
 
-    def _hit(self, stored: dict, score: float, parsed: RewrittenQuery,
-             snippets: bool = True) -> Hit:
+    def _hit(self, stored: dict, score: float, docnum: int,
+             marked: dict[tuple[int, str], set[int]] | None) -> Hit:
+        """``marked``: the positions the query matched (search.marked_words), None for
+        no snippet."""
         lang = stored["lang"]
-        if snippets:
-            terms = parsed.terms.get(text_field(lang), set())
-            # Words typed without Kazakh letters match only in the folded field,
-            # words of another part of speech only by their Russian stem.
-            companion = COMPANION_FIELDS.get(lang)
-            coarse = frozenset(parsed.terms.get(companion, ()))
-            snippet = make_snippet(stored["text"], terms, analyzer_for(lang),
-                                   coarse_terms=coarse, coarse_term=COMPANION_TERM.get(companion))
+        if marked is not None:
+            spans = matched_spans(stored["text"], {f: marked.get((docnum, f))
+                                                   for f in snippet_fields(lang)}, self._schema)
+            snippet = snippet_of_spans(stored["text"], spans,
+                                       self._schema[text_field(lang)].analyzer.items[0])
         else:
             snippet = Snippet(())
         return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)

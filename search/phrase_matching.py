@@ -71,6 +71,14 @@ def phrase_candidates(reader, fieldname: str, terms: list[bytes]) -> PhraseCandi
     return PhraseCandidates(docs, found)
 
 
+def term_positions(reader, fieldname: str, term: bytes, docs: list[int]) -> dict[int, list[int]]:
+    """The positions of the term in each of ``docs`` (segment docnums, ascending) that
+    holds it; blocks holding none of them are skipped by their headers."""
+    postings = _look_up(_matcher(reader, fieldname, term), docs)
+    return {doc: _positions(values()[slot])
+            for doc, (values, slot) in ((doc, postings.handle(doc)) for doc in postings.where)}
+
+
 def holds_phrase(handles: list[ValueHandle]) -> bool:
     """Whether the words whose postings these are stand in order, one after another."""
     return _consecutive([_positions(values()[i]) for values, i in handles])

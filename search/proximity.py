@@ -16,7 +16,7 @@ only raises a score, so they stay above the paragraphs after them.
 
 from bisect import bisect_left
 
-from whoosh.reading import TermNotFound
+from search.hit_positions import HitPositions
 
 NEAR = 2           # positions apart; stop words dropped from the index do not count
 PAIR_BONUS = 0.2   # tuned with `izde eval retrieval` on the dev queries (see the commit)
@@ -36,12 +36,13 @@ def _within(a: list[int], b: list[int]) -> bool:
     return False
 
 
-def rescore(searcher, hits: list[tuple[int, float]],
+def rescore(positions: HitPositions, hits: list[tuple[int, float]],
             words: dict[str, list[frozenset[str]]]) -> list[tuple[int, float]]:
     """``hits`` (docnum, score) rescored with the pair bonus, best first.
 
     ``words`` maps a text field to the index terms of each query word, in query
-    order; a paragraph's words are found in the field of its language.
+    order; a paragraph's words are found in the field of its language, their
+    places read through ``positions`` (the search's, so snippets reuse them).
     """
     if not hits:
         return hits
@@ -53,10 +54,10 @@ def rescore(searcher, hits: list[tuple[int, float]],
             continue
         for index, terms in enumerate(word_terms):
             for term in terms:
-                for doc, positions in _positions(searcher, fieldname, term, docnums):
+                for doc, where in positions.of(fieldname, term, docnums).items():
                     per_word = found.setdefault(doc, {}).setdefault(
                         fieldname, [[] for _ in word_terms])
-                    per_word[index].extend(positions)
+                    per_word[index].extend(where)
     rescored = []
     for doc, score in hits:
         pairs = 0
@@ -65,24 +66,3 @@ def rescore(searcher, hits: list[tuple[int, float]],
         rescored.append((doc, score * (1 + PAIR_BONUS * pairs)))
     rescored.sort(key=lambda hit: -hit[1])
     return rescored
-
-
-def _positions(searcher, fieldname: str, term: str, docnums: list[int]):
-    """(doc, positions of ``term``) for the docs of ``docnums`` (sorted) that hold it."""
-    try:
-        matcher = searcher.postings(fieldname, term)
-    except TermNotFound:
-        return
-    # A term whose every posting was deleted has an exhausted matcher, and a
-    # multi-segment matcher cannot answer supports() once exhausted.
-    if not matcher.is_active() or not matcher.supports("positions"):
-        return
-    for doc in docnums:
-        if not matcher.is_active():
-            return
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                return
-        if matcher.id() == doc:
-            yield doc, matcher.value_as("positions")

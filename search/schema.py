@@ -23,8 +23,8 @@ from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers import LANGUAGES, analyzer_for
-from analyzers.kk import folded_kazakh_term, kazakh_folded_analyzer
-from analyzers.ru.stems import russian_stem, russian_stem_analyzer
+from analyzers.kk import kazakh_folded_analyzer
+from analyzers.ru.stems import russian_stem_analyzer
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
 SCHEMA_VERSION = 6
@@ -59,9 +59,6 @@ def exact_analyzer():
 
 # A language's second field of its paragraphs, analyzed more coarsely.
 COMPANION_FIELDS = {FOLDED_LANG: FOLDED_FIELD, STEM_LANG: STEM_FIELD}
-# A companion field's term of one word form, as its language's tokenizer cuts
-# words (the same cut as the language field's): for marking words in snippets.
-COMPANION_TERM = {FOLDED_FIELD: folded_kazakh_term, STEM_FIELD: russian_stem}
 
 
 def companion_fields(lang: str, text: str) -> dict:

@@ -1,15 +1,14 @@
 """Snippets: the best passage of a paragraph with the matched words marked.
 
-The paragraph is re-analyzed with its language's analyzer, so marking follows
-morphology: a query ``лес`` marks ``лесов``. Offsets index the original text,
-so what is marked is exactly what the user wrote.
+Which words matched comes from the index (:mod:`search.marked_words`), so
+marking follows morphology: a query ``лес`` marks ``лесов``. Offsets index the
+original text, so what is marked is exactly what the user wrote.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh.highlight import (BasicFragmentScorer, ContextFragmenter, Formatter,
-                              WholeFragmenter, set_matched_filter, top_fragments)
+                              WholeFragmenter, top_fragments)
 
 SNIPPET_CHARS = 240
 
@@ -55,38 +54,33 @@ class _PiecesFormatter(Formatter):
         return pieces
 
 
-def make_snippet(text: str, terms: set[str], analyzer, max_chars: int = SNIPPET_CHARS,
-                 coarse_terms: frozenset[str] = frozenset(),
-                 coarse_term: Callable[[str], str | None] | None = None) -> Snippet:
-    """The passage of ``text`` (up to about ``max_chars``) richest in ``terms``.
+def snippet_of_spans(text: str, spans: set[tuple[int, int]], tokenizer,
+                     max_chars: int = SNIPPET_CHARS) -> Snippet:
+    """The passage of ``text`` richest in the words at ``spans`` ((start, end) in
+    ``text``, as :mod:`search.marked_words` reads them from the index), marked.
 
-    ``terms`` are index terms of the paragraph's language field; a paragraph
-    that fits is shown whole. A word also counts as matched when
-    ``coarse_term(word)`` is in ``coarse_terms``: the terms the query matched in
-    a companion field (Snowball stems, keyboard-folded Kazakh), marked in the
-    same pass over the paragraph's words.
+    ``tokenizer`` cuts the text into words as the paragraph's field did.
     """
+    return _best_passage(text, _mark_spans(tokenizer(text, chars=True), spans), max_chars)
+
+
+def _mark_spans(tokens, spans):
+    for token in tokens:
+        token.matched = (token.startchar, token.endchar) in spans
+        yield token
+
+
+def _best_passage(text: str, tokens, max_chars: int) -> Snippet:
+    # The paragraph whole if it fits, else the fragment with the most marked words.
     if len(text) <= max_chars:
         fragmenter = WholeFragmenter()
     else:
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=max_chars // 3)
-    tokens = analyzer(text, chars=True, mode="query", removestops=False)
-    if coarse_terms and coarse_term is not None:
-        tokens = _mark_matches(tokens, text, frozenset(terms), coarse_terms, coarse_term)
-    else:
-        tokens = set_matched_filter(tokens, frozenset(terms))
     fragments = top_fragments(fragmenter.fragment_tokens(text, tokens), 1,
                               BasicFragmentScorer(), lambda f: f.startchar, minscore=1)
     if not fragments:
         return Snippet(((_shorten(text, max_chars), False),))
     return Snippet(tuple(_merge(_PiecesFormatter()(text, fragments))))
-
-
-def _mark_matches(tokens, text, terms, coarse_terms, coarse_term):
-    for token in tokens:
-        token.matched = (token.text in terms
-                         or coarse_term(text[token.startchar:token.endchar]) in coarse_terms)
-        yield token
 
 
 def _shorten(text: str, max_chars: int) -> str:

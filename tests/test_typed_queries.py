@@ -157,3 +157,25 @@ def test_eval_typo1_puts_exactly_one_typo_in_a_query():
 def test_a_correction_through_the_lemma_is_shown_in_the_form_typed(lemma, typed, shown):
     from analyzers.ru.morphology import inflect_like
     assert inflect_like(lemma, typed) == shown
+
+
+@pytest.mark.parametrize("word", ["казактелеком", "мектептеринде", "таскыны", "кызмет", "он"])
+def test_restoring_letters_reads_the_same_by_seeking_prefixes_or_from_loaded_forms(
+        seeds_index, word, monkeypatch):
+    import search.rewrite as rewrite
+    reader = seeds_index._current_searcher().reader()
+    monkeypatch.setattr(rewrite, "_PREFIX_SEEKS", type(rewrite._PREFIX_SEEKS)())
+    by_seeking = rewrite.restore_kazakh_letters(reader, word)
+    monkeypatch.setattr(rewrite, "SEEKS_BEFORE_LOADING_FORMS", 0)
+    assert rewrite.restore_kazakh_letters(reader, word) == by_seeking
+
+
+def test_a_first_query_typed_without_kazakh_letters_does_not_load_a_letters_forms(tmp_path):
+    # Loading every word form under a letter was a tenth of a second of a new
+    # process's first query at 100k paragraphs; a dozen seeks do instead.
+    import search.spelling as spelling
+    index = Index(tmp_path / "ix")
+    index.add_paragraphs([{"id": "kk", "text": "Қазақтелеком мектептерінде интернет жылдам."}])
+    hits = index.search("казактелеком мектептеринде", limit=3)
+    assert hits and hits[0].path == "kk"
+    assert not spelling._FORMS.get(index._current_searcher().reader())

@@ -139,10 +139,8 @@ class _PostingsWriter(W3PostingsWriter):
         self._new_block()
 
     def _split_part(self, data, flag: int) -> tuple[bytes, int]:
-        packed = pickle.dumps(data, BLOCK_PROTOCOL)
-        if self._compression and len(packed) >= COMPRESSION_MIN_SIZE:
-            return zlib.compress(packed, self._compression), flag
-        return packed, 0
+        part, compressed = self._compressed(pickle.dumps(data, BLOCK_PROTOCOL))
+        return part, flag if compressed else 0
 
 
 def _narrowest_width(largest: int) -> int:

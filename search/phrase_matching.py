@@ -75,8 +75,11 @@ def term_positions(reader, fieldname: str, term: bytes, docs: list[int]) -> dict
     """The positions of the term in each of ``docs`` (segment docnums, ascending) that
     holds it; blocks holding none of them are skipped by their headers."""
     postings = _look_up(_matcher(reader, fieldname, term), docs)
-    return {doc: _positions(values()[slot])
-            for doc, (values, slot) in ((doc, postings.handle(doc)) for doc in postings.where)}
+    found = {}
+    for doc in postings.where:
+        values, slot = postings.handle(doc)
+        found[doc] = _positions(values()[slot])
+    return found
 
 
 def holds_phrase(handles: list[ValueHandle]) -> bool:

@@ -34,25 +34,33 @@ def kazakh_term(form: str) -> str | None:
     """
     # Stop words are checked before stemming: the list holds surface forms (еді,
     # емес), and a stem such as де must not be dropped for every form of "say".
-    return None if is_kazakh_stop(form) else stem_kazakh(fold_lookalikes(normalize_word(form)))
+    word = _looked_up(form)
+    return None if word in stop_words() else stem_kazakh(word)
 
 
+@word_cache(maxsize=200_000)
 def is_kazakh_stop(form: str) -> bool:
-    """Whether the word form is a stop word, which the index leaves out."""
-    return fold_lookalikes(normalize_word(form)) in stop_words()
-
-
-def is_folded_kazakh_stop(form: str) -> bool:
-    """:func:`is_kazakh_stop` of the word as typed without Kazakh letters."""
-    return fold_keyboard(fold_lookalikes(normalize_word(form))) in folded_stop_words()
+    """Whether the word form is a stop word, which the index leaves out (cached:
+    snippets ask it of every word of every hit, analyzers.positions)."""
+    return _looked_up(form) in stop_words()
 
 
 @word_cache(maxsize=200_000)
 def folded_kazakh_term(form: str) -> str | None:
     """:func:`kazakh_term` of the word as typed without Kazakh letters (қ -> к, і -> и ...)."""
-    if is_folded_kazakh_stop(form):
-        return None
-    return stem_kazakh(fold_keyboard(fold_lookalikes(normalize_word(form))))
+    word = fold_keyboard(_looked_up(form))
+    return None if word in folded_stop_words() else stem_kazakh(word)
+
+
+@word_cache(maxsize=200_000)
+def is_folded_kazakh_stop(form: str) -> bool:
+    """:func:`is_kazakh_stop` of the word as typed without Kazakh letters."""
+    return fold_keyboard(_looked_up(form)) in folded_stop_words()
+
+
+def _looked_up(form: str) -> str:
+    # The form as the stop list and the stemmer look it up.
+    return fold_lookalikes(normalize_word(form))
 
 
 class KazakhTermFilter(Filter):

@@ -99,8 +99,10 @@ def index_terms(form: str) -> tuple[str, ...]:
     return () if first is None else (first, *rest)
 
 
+@word_cache(maxsize=200_000)
 def is_russian_stop(form: str) -> bool:
-    """Whether the word form is a stop word, which the index leaves out."""
+    """Whether the word form is a stop word, which the index leaves out (cached:
+    snippets ask it of every word of every hit, analyzers.positions)."""
     return normalize_word(form) in STOP_WORDS
 
 
@@ -108,9 +110,9 @@ def is_russian_stop(form: str) -> bool:
 def _first_and_other_terms(form: str) -> tuple[str | None, tuple[str, ...]]:
     # Shaped for the filter's loop: one unpacking, no length test for the
     # common single-term case.
-    if is_russian_stop(form):
-        return None, ()
     word = normalize_word(form)
+    if word in STOP_WORDS:
+        return None, ()
     terms = lemmas(word)
     return terms[0], terms[1:]
 

@@ -14,7 +14,7 @@ import snowballstemmer
 
 from analyzers.cache import word_cache
 from analyzers.normalize import normalize_word
-from analyzers.ru import RussianLemmaFilter, RussianTokenizer, is_russian_stop
+from analyzers.ru import STOP_WORDS, RussianLemmaFilter, RussianTokenizer
 from analyzers.ru.morphology import as_cyrillic, lemmas
 
 _CYRILLIC = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
@@ -23,9 +23,9 @@ _stemmer = snowballstemmer.stemmer("russian")
 
 @word_cache(maxsize=200_000)
 def _stem_terms(form: str) -> tuple[str | None, tuple[str, ...]]:
-    if is_russian_stop(form):
-        return None, ()
     word = normalize_word(form)
+    if word in STOP_WORDS:
+        return None, ()
     if _CYRILLIC.isdisjoint(word):
         return lemmas(word)[0], ()  # Latin words, numbers, handles: as the lemma field has them
     return _stemmer.stemWord(as_cyrillic(word)), ()

@@ -7,7 +7,7 @@
 from search.errors import (CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError,
                            PathNotFoundError, QuerySyntaxError, UnreadableFileError)
 from search.index import Hit, Index, IndexStats
-from search.indexer import UpdateReport
+from search.ingest.indexer import UpdateReport
 
 __all__ = ["CorruptIndexError", "Hit", "Index", "IndexLockedError", "IndexNotFoundError",
            "IndexStats", "IzdeError", "PathNotFoundError", "QuerySyntaxError",

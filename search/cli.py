@@ -9,7 +9,7 @@ import click
 
 from analyzers import LANGUAGES, analyzer_for
 from search.errors import IzdeError
-from search.typed_queries import REWRITES
+from search.evaluation.typed_queries import REWRITES
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
@@ -48,7 +48,7 @@ def _display_path(path: str) -> str:
 
 def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1):
     """Update with a progress bar on a terminal; warnings for skipped files on stderr."""
-    from search.reading import DEFAULT_MAX_BYTES
+    from search.ingest.reading import DEFAULT_MAX_BYTES
 
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
@@ -120,8 +120,8 @@ def watch_command(paths, index_dir, debounce, max_mb, wait):
     import time
 
     from search import Index
-    from search.reading import DEFAULT_MAX_BYTES
-    from search.watch import Watcher
+    from search.ingest.reading import DEFAULT_MAX_BYTES
+    from search.ingest.watch import Watcher
 
     def on_batch(batch):
         for path, reason in batch.new_skips:
@@ -273,7 +273,7 @@ def eval_group():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
     """Conflation precision/recall/F1 and throughput of an analyzer on a CoNLL-U treebank."""
-    from search import lemma_eval
+    from search.evaluation import lemmas as lemma_eval
 
     pairs, sentences = lemma_eval.read_conllu(conllu)
     analyzer = analyzer_for(lang)
@@ -324,7 +324,7 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
-    from search import retrieval_eval
+    from search.evaluation import retrieval as retrieval_eval
 
     bar, stage_shown = None, None
 
@@ -382,7 +382,7 @@ def bench_make_corpus(sources, paragraphs, out, seed, as_json):
     SOURCES are .jsonl/.jsonl.gz files with a text field, .conllu treebanks
     (their sentence texts) or plain .txt/.md files.
     """
-    from search.bench_corpus import make_corpus
+    from search.bench.corpus import make_corpus
 
     with _progress_bar(paragraphs, "writing", quiet=as_json) as progress:
         report = make_corpus(sources, paragraphs, out, seed=seed, progress=progress)
@@ -408,7 +408,7 @@ def bench_make_corpus(sources, paragraphs, out, seed, as_json):
 @json_option
 def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json):
     """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update."""
-    from search import bench
+    from search.bench import run as bench
 
     def progress(engine):
         if not as_json and sys.stderr.isatty():

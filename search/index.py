@@ -22,25 +22,25 @@ from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES
-from search.damage import raised_by_damage
+from search.storage.damage import raised_by_damage
 from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
-from search.health import HealthReport, check_index
-from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
+from search.ingest.health import HealthReport, check_index
+from search.ingest.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
                             stored_records, update_index)
-from search import proximity
-from search.manifest import MANIFEST_NAME, Manifest, recover
-from search.parallel import ParallelWriter
-from search.posting_pool import TermPoolSegmentWriter
-from search.query import ParsedQuery, parse_query
-from search.reading import DEFAULT_MAX_BYTES
-from search.rewrite import rewrite_query
-from search.schema import (SCHEMA_VERSION, SEARCH_FIELDS, build_schema, field_language,
+from search.ranking import proximity
+from search.ingest.manifest import MANIFEST_NAME, Manifest, recover
+from search.storage.parallel import ParallelWriter
+from search.storage.posting_pool import TermPoolSegmentWriter
+from search.query.syntax import ParsedQuery, parse_query
+from search.ingest.reading import DEFAULT_MAX_BYTES
+from search.query.rewrite import rewrite_query
+from search.storage.schema import (SCHEMA_VERSION, SEARCH_FIELDS, build_schema, field_language,
                            text_field)
-from search import segment_files
-from search.hit_positions import HitPositions
-from search.marked_words import hits_matched_positions, matched_spans, snippet_fields
-from search.snippets import Snippet, snippet_of_spans
-from search.term_scoring import filter_documents, scored_clauses, top_documents
+from search.storage import segment_files
+from search.storage.positions import HitPositions
+from search.highlight.marked_words import hits_matched_positions, matched_spans, snippet_fields
+from search.highlight.snippets import Snippet, snippet_of_spans
+from search.ranking.term_scoring import filter_documents, scored_clauses, top_documents
 
 # Segments are read from their memory map, not copied into memory on open.
 segment_files.install()
@@ -278,7 +278,7 @@ class Index:
                      max_bytes: int = DEFAULT_MAX_BYTES, procs: int = 1, limitmb: int = 128):
         """One write: yields (writer, manifest, report), then commits both or neither.
 
-        Before yielding it finishes a killed earlier update (see :mod:`search.manifest`)
+        Before yielding it finishes a killed earlier update (see :mod:`search.ingest.manifest`)
         and, when the analysis changed since the index was built, re-analyzes all it
         holds: files from their folders, records from their stored text.
         """
@@ -339,7 +339,7 @@ class Index:
         try:
             if procs > 1:
                 # Whoosh's own MpWriter can drop a worker's documents silently;
-                # ParallelWriter cannot (see search.parallel).
+                # ParallelWriter cannot (see search.storage.parallel).
                 return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)
             return TermPoolSegmentWriter(ix, timeout=wait, limitmb=limitmb)
         except LockError:
@@ -385,7 +385,7 @@ class Index:
         return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
 
     def check(self) -> HealthReport:
-        """How the index, its manifest and the files on disk disagree (see :mod:`search.health`)."""
+        """How the index, its manifest and the files on disk disagree (see :mod:`search.ingest.health`)."""
         return check_index(self)
 
     # -- reading -------------------------------------------------------------
@@ -403,11 +403,11 @@ class Index:
 
     def search(self, query: str, limit: int = 10, lang: str | None = None,
                snippets: bool = True) -> Hits:
-        """The best paragraphs for ``query``, best first (see :mod:`search.query` for syntax).
+        """The best paragraphs for ``query``, best first (see :mod:`search.query.syntax` for syntax).
 
         With ``snippets=False`` hits carry an empty snippet, which saves reading where
         the query's words stand in every paragraph shown. Queries typed without Kazakh
-        letters, in Kazakh Latin or with typos are searched as :mod:`search.rewrite`
+        letters, in Kazakh Latin or with typos are searched as :mod:`search.query.rewrite`
         says; the hits tell what was searched (:class:`Hits`).
         """
         with self._damage_reported():
@@ -458,7 +458,7 @@ class Index:
         positions = HitPositions(searcher)
         if not any(len(terms) > 1 for terms in parsed.words.values()):
             return searcher, parsed, self._ranked(searcher, parsed.query, limit, combined), positions
-        # Words standing together rescore the best POOL by BM25 (see search.proximity);
+        # Words standing together rescore the best POOL by BM25 (see search.ranking.proximity);
         # whatever the limit, so a longer list starts with the same hits.
         hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
         pool = proximity.rescore(positions, hits[:proximity.POOL], parsed.words)
@@ -476,7 +476,7 @@ class Index:
 
     def _hit(self, stored: dict, score: float, docnum: int,
              marked: dict[tuple[int, str], set[int]] | None) -> Hit:
-        """``marked``: the positions the query matched (search.marked_words), None for
+        """``marked``: the positions the query matched (search.highlight.marked_words), None for
         no snippet."""
         lang = stored["lang"]
         if marked is not None:

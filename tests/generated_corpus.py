@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from search.paragraphs import content_paragraphs
+from search.ingest.paragraphs import content_paragraphs
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search import bench
-from search.bench_corpus import CORPUS_MANIFEST, make_corpus, source_paragraphs
-from search.bench_engines import TANTIVY_MISSING
+from search.bench import run as bench
+from search.bench.corpus import CORPUS_MANIFEST, make_corpus, source_paragraphs
+from search.bench.engines import TANTIVY_MISSING
 from search.cli import main
-from search.indexer import discover_files
+from search.ingest.indexer import discover_files
 
 from conftest import SEEDS
 

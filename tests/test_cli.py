@@ -115,7 +115,7 @@ def test_a_segment_damaged_inside_is_reported_when_a_search_reads_it(in_project)
 
 
 def test_an_error_outside_the_segment_readers_is_not_taken_for_damage():
-    from search.damage import raised_by_damage
+    from search.storage.damage import raised_by_damage
     try:
         [].index("a bug, not a damaged index")
     except ValueError as error:

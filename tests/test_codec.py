@@ -7,8 +7,8 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.structfile import BufferFile, StructFile
 
-from search.array_scoring import packed_arrays
-from search.codec import _LeafMatcher, _PostingsWriter, is_packed, packed_blocks
+from search.ranking.array_scoring import packed_arrays
+from search.storage.codec import _LeafMatcher, _PostingsWriter, is_packed, packed_blocks
 
 POSITIONS = formats.Positions()
 

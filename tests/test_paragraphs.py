@@ -1,5 +1,5 @@
-from search.paragraphs import content_paragraphs, is_debris, split_paragraphs
-from search.reading import read_text
+from search.ingest.paragraphs import content_paragraphs, is_debris, split_paragraphs
+from search.ingest.reading import read_text
 
 from conftest import SEEDS
 

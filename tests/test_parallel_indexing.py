@@ -5,10 +5,10 @@ import multiprocessing
 import pytest
 import whoosh.multiproc
 
-import search.parallel
+import search.storage.parallel
 from generated_corpus import write_corpus
 from search import Index
-from search.parallel import WorkerFailedError
+from search.storage.parallel import WorkerFailedError
 
 
 @pytest.fixture
@@ -56,8 +56,8 @@ def test_a_worker_that_dies_fails_the_update_and_keeps_the_old_index(many_files,
     with Index(tmp_path / "index") as index:
         index.update([many_files])
         (many_files / "extra.txt").write_text("Новый абзац про ветер.\n", encoding="utf-8")
-        monkeypatch.setattr(search.parallel, "start_method", lambda: "fork")
-        monkeypatch.setattr(search.parallel, "_write_segment", _die)
+        monkeypatch.setattr(search.storage.parallel, "start_method", lambda: "fork")
+        monkeypatch.setattr(search.storage.parallel, "_write_segment", _die)
         with pytest.raises(WorkerFailedError, match="nothing was committed"):
             index.update([many_files], procs=2)
         assert index.stats().paragraphs == 360

@@ -5,9 +5,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from generated_corpus import write_corpus
-from search.indexer import documents_for
-from search.posting_pool import BYTES_PER_POSTING, TermPoolSegmentWriter, TermPostingPool
-from search.schema import build_schema
+from search.ingest.indexer import documents_for
+from search.storage.posting_pool import BYTES_PER_POSTING, TermPoolSegmentWriter, TermPostingPool
+from search.storage.schema import build_schema
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
 
 
 def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(documents, tmp_path):
-    from search.codec import is_packed
+    from search.storage.codec import is_packed
     ix = _build(tmp_path, TermPoolSegmentWriter, [documents[:30]])
     with ix.reader() as reader:
         matcher = reader.postings("exact", "pool")
@@ -128,12 +128,12 @@ def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(docume
 
 def _write_one_part_blocks(monkeypatch):
     from whoosh.codec.whoosh3 import W3Codec
-    from search.codec import IzdeCodec
+    from search.storage.codec import IzdeCodec
     monkeypatch.setattr(IzdeCodec, "postings_writer", W3Codec.postings_writer)
 
 
 def _write_split_blocks(monkeypatch):
-    from search.codec import _PostingsWriter
+    from search.storage.codec import _PostingsWriter
     monkeypatch.setattr(_PostingsWriter, "_write_block", _PostingsWriter._write_split_block)
 
 
@@ -143,7 +143,7 @@ def test_blocks_written_in_an_earlier_layout_are_still_read(documents, tmp_path,
                                                             write_old_layout):
     # Indexes written before blocks were split, then packed, keep working without a
     # rebuild, and their segments are rewritten packed as they merge.
-    from search.codec import is_packed
+    from search.storage.codec import is_packed
     for name in ("stock", "old", "stock2"):
         (tmp_path / name).mkdir()
     write_old_layout(monkeypatch)
@@ -173,7 +173,7 @@ def _assert_phrases_match_whooshs(ix):
     """Phrases (positions read through the blocks' values) score as Whoosh scores them."""
     from whoosh import query as q
     from search.index import _WEIGHTING
-    from search.term_scoring import scored_clauses, top_documents
+    from search.ranking.term_scoring import scored_clauses, top_documents
     phrase = q.Phrase("exact", ["uniq0p1", "pool"])  # one paragraph; every one has "pool"
     with ix.searcher(weighting=_WEIGHTING) as searcher:
         for query in (phrase, q.Or([q.Term("exact", "pool"), phrase])):

@@ -4,7 +4,7 @@ import pytest
 
 from search import Index
 from search.index import LanguageBM25F
-from search.query import drop_stop_words, is_natural_language, query_languages
+from search.query.syntax import drop_stop_words, is_natural_language, query_languages
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
 from search.errors import UnreadableFileError
-from search.reading import read_text
+from search.ingest.reading import read_text
 
 KAZAKH = "Су тасқыны кезеңіне дайындық шеңберінде инженерлік іс-шаралар жүргізілуде."
 RUSSIAN = "Лесные пожары в области Абай уничтожили сотни гектаров соснового леса."

@@ -3,7 +3,7 @@
 import json
 
 from search import Index
-from search.manifest import MANIFEST_NAME
+from search.ingest.manifest import MANIFEST_NAME
 
 RECORD = {"id": "note-1", "text": "Орман өрттері жазда жиі болады", "title": "Өрт туралы"}
 

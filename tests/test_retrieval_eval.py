@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.retrieval_eval import (EvalDataError, ndcg_at, percentile, read_qrels,
+from search.evaluation.retrieval import (EvalDataError, ndcg_at, percentile, read_qrels,
                                    recall_at, reciprocal_rank_at)
 
 # -- metrics against values worked out by hand ----------------------------------

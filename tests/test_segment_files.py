@@ -8,7 +8,7 @@ import pytest
 
 from generated_corpus import write_corpus
 from search import Index
-from search.segment_files import _MappedReader
+from search.storage.segment_files import _MappedReader
 
 
 def test_opening_an_index_does_not_copy_its_segments_into_memory(tmp_path):

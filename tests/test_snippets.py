@@ -3,7 +3,7 @@
 import pytest
 
 from search import Index
-from search.marked_words import snippet_fields
+from search.highlight.marked_words import snippet_fields
 
 LONG = ("Проект реализуется в рамках международной инициативы и включает три направления. " * 4
         + "Профилактика лесных пожаров и восстановление лесов в области Абай. "
@@ -96,7 +96,7 @@ def test_marks_are_the_words_whose_index_terms_the_query_matched(seeds_index, qu
 
 
 def test_snippet_without_matches_is_the_start_of_the_paragraph():
-    from search.snippets import snippet_of_spans
+    from search.highlight.snippets import snippet_of_spans
     from analyzers import analyzer_for
     snippet = snippet_of_spans(LONG, set(), analyzer_for("ru").items[0])
     assert snippet.matches == [] and snippet.render().startswith("Проект реализуется")

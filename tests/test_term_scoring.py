@@ -5,8 +5,8 @@ from whoosh import query as q
 
 from search import Index
 from search.index import _WEIGHTING
-from search.rewrite import rewrite_query
-from search.term_scoring import plain_clauses, scored_clauses, top_documents
+from search.query.rewrite import rewrite_query
+from search.ranking.term_scoring import plain_clauses, scored_clauses, top_documents
 
 PARAGRAPHS = [
     "Лесные пожары в области Абай потушены, лесов сгорело меньше, чем в прошлом году.",
@@ -79,7 +79,7 @@ def test_anything_but_plain_words_is_left_to_whoosh(query):
 
 
 def test_a_language_filter_is_read_once_per_searcher_and_matches_whoosh(index_with_deletions):
-    from search.term_scoring import filter_documents
+    from search.ranking.term_scoring import filter_documents
     searcher = index_with_deletions._current_searcher()
     kazakh = q.Term("lang", "kk")
     first = filter_documents(searcher, kazakh)
@@ -111,7 +111,7 @@ def test_a_one_query_process_on_a_small_index_never_imports_numpy(index_with_del
 
 
 def test_ties_at_the_cut_go_to_the_lower_document_number():
-    from search.term_scoring import best_of
+    from search.ranking.term_scoring import best_of
     scores = {12: 1.0, 4: 3.0, 8: 1.0, 2: 1.0, 30: 0.1}
     assert best_of(scores, 3) == [(4, 3.0), (2, 1.0), (8, 1.0)]
     assert best_of(scores, 10) == sorted(scores.items(), key=lambda i: (-i[1], i[0]))
@@ -120,7 +120,7 @@ def test_ties_at_the_cut_go_to_the_lower_document_number():
 
 def test_ties_at_the_cut_go_to_the_lower_document_number_in_arrays_too():
     import numpy as np
-    from search.array_scoring import best_of
+    from search.ranking.array_scoring import best_of
     scores = np.zeros(40)
     for doc, score in {12: 1.0, 4: 3.0, 8: 1.0, 2: 1.0, 30: 0.1}.items():
         scores[doc] = score
@@ -229,7 +229,7 @@ def test_a_phrase_of_two_common_words_is_found_across_blocks_and_segments(index_
                                   'long "болып табылады"', 'мұнай "және де"'])
 def test_phrase_positions_are_read_only_where_they_can_change_the_top(
         index_of_long_posting_lists, monkeypatch, text, in_arrays):
-    import search.term_scoring as term_scoring
+    import search.ranking.term_scoring as term_scoring
     checked = []
     holds = term_scoring.holds_phrase
     monkeypatch.setattr(term_scoring, "holds_phrase",
@@ -249,7 +249,7 @@ def test_phrase_positions_are_read_only_where_they_can_change_the_top(
 
 def test_a_word_repeated_by_a_respelling_is_read_once_and_scores_as_in_whoosh(
         index_of_long_posting_lists, monkeypatch):
-    import search.term_scoring as term_scoring
+    import search.ranking.term_scoring as term_scoring
     searcher = index_of_long_posting_lists._current_searcher()
     original = rewrite_query("лесные пожары", searcher.schema, searcher.reader()).query
     query = q.Or([q.Or(original.subqueries, boost=0.2), original])  # as a respelling is OR-ed

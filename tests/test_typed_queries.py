@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.typed_queries import typed_query, with_typo
+from search.evaluation.typed_queries import typed_query, with_typo
 
 from conftest import KAZAKH_SEED, FOREST_SEED
 
@@ -162,7 +162,7 @@ def test_a_correction_through_the_lemma_is_shown_in_the_form_typed(lemma, typed,
 @pytest.mark.parametrize("word", ["казактелеком", "мектептеринде", "таскыны", "кызмет", "он"])
 def test_restoring_letters_reads_the_same_by_seeking_prefixes_or_from_loaded_forms(
         seeds_index, word, monkeypatch):
-    import search.rewrite as rewrite
+    import search.query.rewrite as rewrite
     reader = seeds_index._current_searcher().reader()
     monkeypatch.setattr(rewrite, "_PREFIX_SEEKS", type(rewrite._PREFIX_SEEKS)())
     by_seeking = rewrite.restore_kazakh_letters(reader, word)
@@ -173,7 +173,7 @@ def test_restoring_letters_reads_the_same_by_seeking_prefixes_or_from_loaded_for
 def test_a_first_query_typed_without_kazakh_letters_does_not_load_a_letters_forms(tmp_path):
     # Loading every word form under a letter was a tenth of a second of a new
     # process's first query at 100k paragraphs; a dozen seeks do instead.
-    import search.spelling as spelling
+    import search.query.spelling as spelling
     index = Index(tmp_path / "ix")
     index.add_paragraphs([{"id": "kk", "text": "Қазақтелеком мектептерінде интернет жылдам."}])
     hits = index.search("казактелеком мектептеринде", limit=3)

@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 
 from search import Index
 from search.cli import main
-from search.manifest import MANIFEST_NAME, Manifest
+from search.ingest.manifest import MANIFEST_NAME, Manifest
 
 FOREST = "Лесные пожары в области Абай уничтожили сотни гектаров леса.\n"
 FLOOD = "Су тасқыны кезеңіне дайындық шеңберінде жұмыстар жүргізілуде.\n"

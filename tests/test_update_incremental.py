@@ -7,7 +7,7 @@ import pytest
 
 from search import CorruptIndexError, Index
 from search import index as index_module
-from search.manifest import MANIFEST_NAME, PENDING_NAME, FileEntry, Manifest
+from search.ingest.manifest import MANIFEST_NAME, PENDING_NAME, FileEntry, Manifest
 
 FOREST = "Лесные пожары в области Абай уничтожили сотни гектаров леса.\n"
 FLOOD = "Су тасқыны кезеңіне дайындық шеңберінде жұмыстар жүргізілуде.\n"

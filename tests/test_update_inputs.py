@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.html_text import html_to_text
+from search.ingest.html_text import html_to_text
 
 KAZAKH = ("Су тасқыны кезеңіне дайындық шеңберінде облыста инженерлік іс-шаралар жүргізілуде, "
           "өзендердің жағалаулары нығайтылып, тұрғындарға ескерту жасалды.")

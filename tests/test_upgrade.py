@@ -10,7 +10,7 @@ from whoosh.fields import ID, TEXT, Schema
 
 from search import Index
 from search.cli import main
-from search.manifest import MANIFEST_NAME
+from search.ingest.manifest import MANIFEST_NAME
 
 
 class RetiredFilter(Filter):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search import Index
-from search.watch import Batch, EventBatcher, Watcher, process_batch
+from search.ingest.watch import Batch, EventBatcher, Watcher, process_batch
 
 PROJECT = Path(__file__).resolve().parent.parent
 FOREST = "Лесные пожары в области Абай уничтожили сотни гектаров леса.\n"

@@ -4,7 +4,7 @@ import pytest
 
 from analyzers.positions import word_positions
 from conftest import SEEDS
-from search.schema import COMPANION_FIELDS, build_schema, text_field
+from search.storage.schema import COMPANION_FIELDS, build_schema, text_field
 
 SCHEMA = build_schema()
 FIELDS = [text_field(lang) for lang in ("ru", "kk", "en")] + list(COMPANION_FIELDS.values())

@@ -1,0 +1,1 @@
+"""Measuring speed (``izde bench``); imported by its commands, never by the library."""

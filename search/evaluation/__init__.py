@@ -1,0 +1,1 @@
+"""Measuring quality (``izde eval``); imported by its commands, never by the library."""

@@ -1,0 +1,1 @@
+"""Hits to snippets: which words a query matched, and the passage that shows them."""

@@ -1,0 +1,1 @@
+"""Files and records to index changes: reading, paragraphs, the manifest, health checks, watching."""

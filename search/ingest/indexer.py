@@ -1,0 +1,279 @@
+"""Bringing the index up to date with files on disk: new, changed and deleted files.
+
+A file is re-read only when its size or modification time changed, and
+reindexed only when its content hash changed. Every change goes into one Whoosh
+commit, and the manifest describing it is bound to that commit (see
+:mod:`search.ingest.manifest`). A commit is atomic, so an interrupted update leaves the
+previous state searchable, and because a file's old paragraphs are always
+deleted before its new ones are added, rerunning after an interruption never
+duplicates anything. A renamed file is a removed file plus an added one.
+"""
+
+import hashlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from analyzers import detect_language
+from search.errors import PathNotFoundError, UnreadableFileError
+from search.ingest.manifest import FileEntry, Manifest, SkippedFile
+from search.ingest.paragraphs import content_paragraphs
+from search.ingest.html_text import HTML_SUFFIXES
+from search.ingest.reading import DEFAULT_MAX_BYTES, file_text
+from search.storage.schema import EXACT_FIELD, companion_fields, text_field, title_field
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    paragraphs_added: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    repaired: int = 0  # manifest entries corrected against the index after a crash
+    seconds: float = 0.0
+
+    def absorb(self, other: "UpdateReport") -> None:
+        """Add ``other``'s counts to this report (two passes of one update)."""
+        for name in ("added", "changed", "removed", "unchanged", "paragraphs_added", "repaired"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.skipped.extend(other.skipped)
+        self.seconds += other.seconds
+
+    def summary(self) -> str:
+        repaired = f", {self.repaired:,} repaired" if self.repaired else ""
+        return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
+                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped{repaired} "
+                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
+
+    def as_dict(self) -> dict:
+        return {"added": self.added, "changed": self.changed, "removed": self.removed,
+                "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
+                "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+                "repaired": self.repaired, "seconds": round(self.seconds, 3)}
+
+
+def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+    """(files to index, the roots they came from, problems) for files and folders given.
+
+    Folders are walked recursively for text files, skipping hidden entries; a file
+    named explicitly is taken whatever its extension.
+    """
+    files: dict[Path, None] = {}
+    roots: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            if path.is_symlink():
+                problems.append((str(path), "broken symbolic link"))
+                continue
+            raise PathNotFoundError(f"{given}: no such file or folder")
+        resolved = path.resolve()
+        roots.append(resolved)
+        if resolved.is_file():
+            files[resolved] = None
+            continue
+        for folder, dirnames, filenames in os.walk(resolved):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                candidate = Path(folder, name)
+                if Path(name).suffix.lower() not in TEXT_SUFFIXES:
+                    continue
+                if not candidate.exists():
+                    problems.append((str(candidate), "broken symbolic link"))
+                    continue
+                files[candidate.resolve()] = None
+    return list(files), roots, problems
+
+
+def _under(path: str, roots: list[Path]) -> bool:
+    return any(Path(path) == root or root in Path(path).parents for root in roots)
+
+
+def documents_for(path: Path, text: str):
+    """The Whoosh documents (one per content paragraph) of one file."""
+    file_lang = detect_language(text)
+    for paragraph in content_paragraphs(text):
+        lang = detect_language(paragraph.text, default=file_lang)
+        yield {
+            "path": str(path), "file": path.name, "paragraph": paragraph.number,
+            "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
+            EXACT_FIELD: paragraph.text, **companion_fields(lang, paragraph.text),
+        }
+
+
+def document_for_record(record: dict) -> dict:
+    """The Whoosh document of one paragraph given as a record ``{"id", "text"}``.
+
+    The id is kept as the document's ``path`` (and its ``file`` name, for
+    ``file:`` filters); the language is detected from the text as for files.
+    A ``title``, if the record has one, is searched in its own field.
+    """
+    text = record["text"]
+    lang = detect_language(text)
+    doc_id = str(record["id"])
+    document = {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
+                text_field(lang): text, EXACT_FIELD: text, **companion_fields(lang, text)}
+    if record.get("title"):
+        document[title_field(lang)] = document["title"] = record["title"]
+    return document
+
+
+def add_records(writer, manifest: Manifest, records: Iterable[dict],
+                progress: Progress | None = None) -> int:
+    """Add (or replace, by id) paragraphs that are not files; returns how many were added."""
+    records = list(records)
+    for done, record in enumerate(records, start=1):
+        document = document_for_record(record)
+        writer.delete_by_term("path", document["path"])
+        writer.add_document(**document)
+        manifest.records.add(document["path"])
+        if progress:
+            progress(done, len(records), document["path"])
+    return len(records)
+
+
+def stored_records(reader, ids: set[str]) -> list[dict]:
+    """The records ``ids`` as stored in the index, to analyze them again."""
+    return [{"id": fields["path"], "text": fields["text"], "title": fields.get("title")}
+            for fields in reader.all_stored_fields() if fields["path"] in ids]
+
+
+def paragraphs_by_path(reader) -> Counter:
+    """How many paragraphs the index holds for each path (deleted documents excluded)."""
+    return Counter(fields["path"] for fields in reader.all_stored_fields())
+
+
+def reconcile(manifest: Manifest, indexed: Counter) -> int:
+    """Make ``manifest`` agree with what the index holds; returns how many entries changed.
+
+    A file the index holds but the manifest does not know (or knows with another
+    paragraph count) is marked stale: the next update re-reads it and, deleting
+    before adding, replaces its paragraphs instead of duplicating them; if it is
+    gone from disk, the update removes it.
+    """
+    repaired = 0
+    for name, count in indexed.items():
+        if name in manifest.records:
+            continue  # a record, not a file
+        entry = manifest.files.get(name)
+        if entry is None:
+            entry = manifest.files[name] = FileEntry(0, 0, "", count)
+            entry.mark_stale()
+            repaired += 1
+        elif entry.paragraphs != count:
+            entry.mark_stale()
+            repaired += 1
+    for name, entry in manifest.files.items():
+        if name not in indexed:
+            entry.mark_stale()  # in the manifest, not in the index: index it again
+            repaired += 1
+    return repaired
+
+
+def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
+                 progress: Progress | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateReport:
+    """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
+
+    Updates ``manifest`` to match; the caller commits the writer and saves the manifest.
+    """
+    started = time.perf_counter()
+    report = UpdateReport()
+    files, roots, problems = discover_files(paths)
+    report.skipped.extend(problems)
+    manifest.roots = sorted({*manifest.roots, *map(str, roots)})
+    found = {str(path) for path in files}
+    gone = [name for name in manifest.files if name not in found and _under(name, roots)]
+    for name in gone:
+        writer.delete_by_term("path", name)
+        del manifest.files[name]
+        report.removed += 1
+    for name in [n for n in manifest.skipped if n not in found and _under(n, roots)]:
+        del manifest.skipped[name]
+    for done, path in enumerate(files, start=1):
+        if progress:
+            progress(done, len(files), str(path))
+        _index_file(writer, manifest, path, report, max_bytes)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
+                max_bytes: int) -> None:
+    name = str(path)
+    known = manifest.files.get(name)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        report.skipped.append((name, f"cannot read ({error.strerror or error})"))
+        return
+    if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+        report.unchanged += 1
+        return
+    bad = manifest.skipped.pop(name, None)
+    if bad and bad.by_content and (bad.size, bad.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        _skip(writer, manifest, name, known, report, stat, bad.reason, by_content=True)
+        return  # still the same binary or empty file: no need to read it again
+    if stat.st_size == 0:
+        _skip(writer, manifest, name, known, report, stat, "the file is empty", by_content=True)
+        return
+    if stat.st_size > max_bytes:
+        _skip(writer, manifest, name, known, report, stat,
+              f"{stat.st_size:,} bytes is over the {max_bytes:,}-byte limit")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _skip(writer, manifest, name, None, report, stat,
+              f"cannot read ({error.strerror or error})")
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    if known and known.sha256 == digest:
+        known.size, known.mtime_ns = stat.st_size, stat.st_mtime_ns
+        report.unchanged += 1
+        return
+    try:
+        text = file_text(data, path)
+    except UnreadableFileError as error:
+        _skip(writer, manifest, name, known, report, stat,
+              str(error).removeprefix(f"{path}: skipped, "),
+              by_content=True)
+        return
+    documents = list(documents_for(path, text))
+    if not documents:
+        _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",
+              by_content=True)
+        return
+    # Always delete first: a rerun after an interrupted update must not duplicate.
+    writer.delete_by_term("path", name)
+    for document in documents:
+        writer.add_document(**document)
+    manifest.files[name] = FileEntry(stat.st_size, stat.st_mtime_ns, digest, len(documents))
+    report.paragraphs_added += len(documents)
+    if known:
+        report.changed += 1
+    else:
+        report.added += 1
+
+
+def _skip(writer, manifest: Manifest, name: str, known: FileEntry | None, report: UpdateReport,
+          stat: os.stat_result, reason: str, by_content: bool = False) -> None:
+    report.skipped.append((name, reason))
+    manifest.skipped[name] = SkippedFile(stat.st_size, stat.st_mtime_ns, reason, by_content)
+    if known:
+        # A file that became empty or binary no longer holds what was indexed from it.
+        writer.delete_by_term("path", name)
+        del manifest.files[name]
+        report.removed += 1

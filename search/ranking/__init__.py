@@ -1,0 +1,1 @@
+"""A query object to ``[(docnum, score)]``: BM25F, its settings, and the fast scoring paths."""

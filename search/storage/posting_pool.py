@@ -1,0 +1,174 @@
+"""Postings gathered term by term while a segment is written.
+
+Whoosh's ``PostingPool`` keeps each posting as a ``(field, term, doc, weight,
+value)`` tuple, sorts all of them when the segment is flushed and, past its
+memory limit, pickles them one call per posting into run files that it reads
+back one call per posting. Izde writes about three times the postings per
+paragraph of a one-field index (a language field, ``exact``, a companion
+field), so that per-posting work was a third of indexing time.
+
+:class:`TermPostingPool` groups postings under their field and term as they
+arrive. A writer adds documents in docnum order, so each term's postings are
+already sorted: the flush sorts only the terms, and a run is written and read
+as a few large pickles. :func:`write_postings` hands the terms to the codec
+with each document's field length read once per field, not once per posting.
+"""
+
+import heapq
+import pickle
+from itertools import groupby
+from operator import itemgetter
+
+from whoosh.writing import SegmentWriter
+
+from search.storage.codec import IzdeCodec
+
+# Memory per pooled posting, the per-document data that comes with it included
+# (tracemalloc while adding 2k seed-like paragraphs: 185 bytes): turns ``limitmb`` into a
+# posting count.
+BYTES_PER_POSTING = 185
+# Postings per pickle in a run file: enough that pickling runs in C, few enough
+# that merging the runs holds little of each in memory (one chunk per run; a 1M
+# paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
+# peaked 17 MB above the adding at 1,024, 44 MB at 8,192, 248 MB at 65,536.
+POSTINGS_PER_CHUNK = 1024
+
+_field_and_term = itemgetter(0, 1)
+_UNREAD = object()
+
+
+class TermPostingPool:
+    """Whoosh's posting pool interface (``add``, ``iter_postings``, ``cleanup``),
+    grouped by term and spilled to run files beyond ``limitmb``."""
+
+    def __init__(self, tempstore, limitmb: int = 128):
+        self.tempstore = tempstore
+        self.max_postings = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
+        self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
+        self.runs: list[str] = []
+        self._fields: dict[str, dict[bytes, list]] = {}
+        self._count = 0
+
+    def add(self, posting: tuple) -> None:
+        """Add one ``(fieldname, term bytes, docnum, weight, value bytes)`` posting.
+
+        Postings of a term must come in docnum order, as a writer produces them.
+        """
+        fieldname = posting[0]
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        postings = terms.get(posting[1])
+        if postings is None:
+            terms[posting[1]] = [posting[2:]]
+        else:
+            postings.append(posting[2:])
+        self._count += 1
+        if self._count >= self.max_postings:
+            self._spill()
+
+    def terms(self):
+        """``(fieldname, term bytes, [(docnum, weight, value), ...])`` in field and term order."""
+        if not self.runs:
+            return self._sorted_terms()
+        sources = [self._read_run(name) for name in self.runs] + [self._sorted_terms()]
+        # heapq.merge keeps sources in order on equal keys, and later runs hold later
+        # documents, so joining a term's lists in that order keeps its postings sorted.
+        merged = heapq.merge(*sources, key=_field_and_term)
+        return ((fieldname, term, [p for _f, _t, postings in group for p in postings])
+                for (fieldname, term), group in groupby(merged, key=_field_and_term))
+
+    def iter_postings(self):
+        """Every posting as Whoosh's 5-tuple, sorted (Whoosh's own flush reads this)."""
+        for fieldname, term, postings in self.terms():
+            for docnum, weight, value in postings:
+                yield fieldname, term, docnum, weight, value
+
+    def cleanup(self) -> None:
+        for name in self.runs:
+            try:
+                self.tempstore.delete_file(name)
+            except OSError:
+                pass
+        self.runs = []
+
+    def _sorted_terms(self):
+        fields, self._fields, self._count = self._fields, {}, 0
+        for fieldname in sorted(fields):
+            terms = fields[fieldname]
+            for term in sorted(terms):
+                yield fieldname, term, terms[term]
+
+    def _spill(self) -> None:
+        name = f"{len(self.runs)}-{id(self):x}.termrun"
+        self.runs.append(name)
+        run = self.tempstore.create_file(name)
+        try:
+            chunk, postings = [], 0
+            for entry in self._sorted_terms():
+                chunk.append(entry)
+                postings += len(entry[2])
+                if postings >= POSTINGS_PER_CHUNK:
+                    pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
+                    chunk, postings = [], 0
+            if chunk:
+                pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
+        finally:
+            run.close()
+
+    def _read_run(self, name: str):
+        with self.tempstore.open_file(name).raw_file() as run:
+            while True:
+                try:
+                    chunk = pickle.load(run)
+                except EOFError:
+                    return
+                yield from chunk
+
+
+def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
+    """Write ``terms`` (as :meth:`TermPostingPool.terms` yields them) through a codec's field writer.
+
+    ``lengths`` is the new segment's per-document reader (None when the codec
+    keeps no length statistics); each posting is written with its document's
+    length in that field, as Whoosh's ``FieldWriter.add_postings`` does.
+    """
+    for fieldname, field_terms in groupby(terms, key=itemgetter(0)):
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        length_of = lengths.doc_field_length_reader(fieldname) if lengths else None
+        field_lengths = [_UNREAD] * doc_count  # read as documents turn up
+        add = fieldwriter.add
+        for _fieldname, term, postings in field_terms:
+            fieldwriter.start_term(term)
+            for docnum, weight, value in postings:
+                if docnum == -1:  # Whoosh's marker for spelling words, not postings
+                    continue
+                length = field_lengths[docnum]
+                if length is _UNREAD:
+                    length = field_lengths[docnum] = length_of(docnum) if length_of else 0
+                add(docnum, weight, value or b"", length)
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+
+
+class TermPoolWriting:
+    """Mixin for Whoosh segment writers: pool postings in a :class:`TermPostingPool`
+    and write segments with :class:`search.codec.IzdeCodec`."""
+
+    def __init__(self, ix, *args, limitmb: int = 128, codec=None, **kwargs):
+        super().__init__(ix, *args, limitmb=limitmb, codec=codec or IzdeCodec(), **kwargs)
+        self.pool = TermPostingPool(self._tempstorage, limitmb)
+
+    def _flush_segment(self):
+        # SegmentWriter._flush_segment with the pool's terms written directly.
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        write_postings(self.fieldwriter, self.schema, lengths, self.docnum, self.pool.terms())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
+
+
+class TermPoolSegmentWriter(TermPoolWriting, SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with postings pooled by term."""

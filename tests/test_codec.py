@@ -7,7 +7,7 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.structfile import BufferFile, StructFile
 
-from search.ranking.array_scoring import packed_arrays
+from search.storage.posting_arrays import packed_arrays
 from search.storage.codec import _LeafMatcher, _PostingsWriter, is_packed, packed_blocks
 
 POSITIONS = formats.Positions()

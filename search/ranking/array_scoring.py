@@ -10,15 +10,11 @@ The arithmetic is the same as the dict's, in the same order, so the scores
 are the same to the last bit and either path may answer any query.
 """
 
-from typing import Iterable
-
 import numpy as np
 
-from search.storage.codec import (WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, PackedBlock, is_packed,
-                          packed_blocks)
-from search.ranking.term_scoring import (LENGTH_OF_BYTE, PhraseClause, SegmentTerm,
-                                 bm25_parts, length_bytes, phrase_additions,
-                                 posting_blocks)
+from search.ranking.term_scoring import PhraseClause, SegmentTerm, bm25_parts, phrase_additions
+from search.storage.posting_arrays import deleted_mask, length_array, postings_arrays
+from search.storage.postings import LENGTH_OF_BYTE
 
 
 def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
@@ -32,11 +28,11 @@ def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
     allowed_mask = None if allowed is None else _mask_of_set(searcher, allowed)
     for reader, offset, deleted, fieldname, term, boost, _ in found:
         factor, base, per_length = bm25_parts(searcher, weighting, fieldname, term, boost)
-        docs, tfs = _postings_arrays(reader, fieldname, term)
+        docs, tfs = postings_arrays(reader, fieldname, term)
         if deleted:
-            keep = ~_deleted_mask(reader)[docs]
+            keep = ~deleted_mask(reader)[docs]
             docs, tfs = docs[keep], tfs[keep]
-        norms = _norms(base, per_length)[_length_array(reader, fieldname)[docs]]
+        norms = _norms(base, per_length)[length_array(reader, fieldname)[docs]]
         if offset:
             docs += offset
         if allowed_mask is not None:
@@ -74,74 +70,6 @@ def best_of(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int,
 def _norms(base: float, per_length: float) -> np.ndarray:
     # The denominator's length part of each length byte, computed as the dict path does.
     return np.array([base + per_length * length for length in LENGTH_OF_BYTE])
-
-
-def _postings_arrays(reader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(segment docnums, term frequencies) of a term's postings, deletions included."""
-    matcher = reader.postings(fieldname, term)
-    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done by the caller
-    if is_packed(matcher):
-        return packed_arrays(packed_blocks(matcher))
-    docs: list[int] = []
-    tfs: list[float] = []
-    for ids, weights in posting_blocks(reader, fieldname, term):
-        docs.extend(ids)
-        tfs.extend(weights)
-    return (np.fromiter(docs, dtype=np.int64, count=len(docs)),
-            np.fromiter(tfs, dtype=np.float64, count=len(tfs)))
-
-
-_DELTA_DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
-_WEIGHT_DTYPES = {WEIGHTS_BYTES: np.dtype("u1"), WEIGHTS_FLOATS: np.dtype("<f4")}
-
-
-def packed_arrays(blocks: Iterable[PackedBlock]) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of a term's packed blocks, a block costing one
-    ``frombuffer`` per array: each block's first docnum goes in as the gap from the
-    last block's last, so one cumulative sum turns every delta into a docnum."""
-    gaps, deltas, weights = [], [], []
-    previous_last = 0
-    for block in blocks:
-        gaps.append(block.first - previous_last)
-        previous_last = block.last
-        split = (block.postings - 1) * block.delta_bytes
-        deltas.append(np.frombuffer(block.scoring, _DELTA_DTYPES[block.delta_bytes],
-                                    block.postings - 1))
-        if block.weights_kind == WEIGHTS_ONES:
-            weights.append(_ONES[:block.postings])
-        else:
-            weights.append(np.frombuffer(block.scoring, _WEIGHT_DTYPES[block.weights_kind],
-                                         block.postings, split))
-    counts = np.fromiter((len(part) for part in weights), np.int64, len(weights))
-    starts = np.cumsum(counts) - counts
-    docs = np.empty(int(counts.sum()), np.int64)
-    gap_at = np.zeros(len(docs), bool)
-    gap_at[starts] = True
-    docs[starts] = gaps
-    docs[~gap_at] = np.concatenate(deltas)
-    return np.cumsum(docs, out=docs), np.concatenate(weights).astype(np.float64)
-
-
-_ONES = np.ones(1 << 16, np.uint8)  # a block holds at most 65,535 postings (its header's H)
-
-
-def _deleted_mask(reader) -> np.ndarray:
-    cache = reader.__dict__
-    if "_izde_deleted_mask" not in cache:
-        mask = np.zeros(reader.doc_count_all(), dtype=bool)
-        mask[list(reader.deleted_docs_set)] = True
-        cache["_izde_deleted_mask"] = mask
-    return cache["_izde_deleted_mask"]
-
-
-def _length_array(reader, fieldname: str) -> np.ndarray:
-    cache = reader.__dict__.setdefault("_izde_length_arrays", {})
-    if fieldname not in cache:
-        lengths = length_bytes(reader, fieldname)
-        if not isinstance(lengths, bytes):  # another codec: asked per document
-            lengths = bytes(lengths[doc] for doc in range(reader.doc_count_all()))
-        cache[fieldname] = np.frombuffer(lengths, dtype=np.uint8)
-    return cache[fieldname]
 
 
 def _mask_of_set(searcher, allowed: set[int]) -> np.ndarray:

@@ -22,10 +22,7 @@ import sys
 from typing import Iterator, NamedTuple
 
 from whoosh import query as q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length, length_to_byte
-
-from search.storage.codec import block_docnums, block_weights, reads_blocks
+from search.storage.postings import LENGTH_OF_BYTE, length_bytes, posting_blocks
 from search.ranking.phrase_matching import holds_phrase, phrase_candidates
 
 Clause = tuple[str, str, float]  # field, index term, boost
@@ -36,7 +33,6 @@ class PhraseClause(NamedTuple):
     words: tuple[str, ...]  # index terms, in order
     boost: float
 
-LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
 def plain_clauses(query: q.Query) -> list[Clause] | None:
@@ -327,43 +323,3 @@ def _add_term_scores(scores, reader, fieldname, term, offset, deleted, allowed,
             scores[docnum] = get(docnum, 0.0) + factor * tf / (tf + norm)
 
 
-def posting_blocks(reader, fieldname, term):
-    """(docnums, term frequencies) of the term's postings, a block at a time, deletions included.
-
-    Reads the block arrays of Whoosh's W3 codec directly (the per-posting
-    matcher calls were the cost); any other matcher is walked posting by posting.
-    """
-    matcher = reader.postings(fieldname, term)
-    matcher = getattr(matcher, "child", matcher)  # past the deletion filter: done above
-    if not reads_blocks(matcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        yield ids, weights
-        return
-    while matcher.is_active():
-        yield block_docnums(matcher), block_weights(matcher)
-        matcher._next_block()
-
-
-def length_bytes(reader, fieldname):
-    """The field's length byte of every document of the segment, read once per reader."""
-    cache = reader.__dict__.setdefault("_izde_length_bytes", {})
-    if fieldname not in cache:
-        try:
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            raw = column._dbfile.get(column._basepos, column._count)
-            cache[fieldname] = raw + bytes(reader.doc_count_all() - len(raw))
-        except AttributeError:  # another codec: ask per document
-            cache[fieldname] = _LengthBytesByDocument(reader, fieldname)
-    return cache[fieldname]
-
-
-class _LengthBytesByDocument:
-    def __init__(self, reader, fieldname):
-        self._reader, self._fieldname = reader, fieldname
-
-    def __getitem__(self, docnum):
-        return length_to_byte(self._reader.doc_field_length(docnum, self._fieldname, 0))

@@ -8,7 +8,7 @@ postings once for the paragraphs asked about and answers both.
 
 from collections.abc import Iterable
 
-from search.ranking.phrase_matching import term_positions
+from search.storage.postings import term_positions
 
 
 class HitPositions:

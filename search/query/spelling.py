@@ -15,8 +15,6 @@ import weakref
 from bisect import bisect_left
 from functools import lru_cache
 
-from whoosh.support.levenshtein import distance
-
 from analyzers import LANGUAGES, analyzer_for
 from analyzers.kk import kazakh_folded_analyzer
 from analyzers.kk.keyboard import has_kazakh_letters
@@ -171,9 +169,31 @@ def _scan(reader, typed: str, budget: int) -> list[tuple[int, str]]:
         other = set(form)
         if max(len(other - letters), len(letters - other)) > budget:
             continue
-        edits = distance(form, typed, limit=budget)
+        edits = edit_distance(form, typed, limit=budget)
         if edits < nearest:
             nearest, found = edits, []
         if edits == nearest:
             found.append((reader.doc_frequency(EXACT_FIELD, form), form))
     return found if nearest <= budget else []
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``, or
+    ``limit + 1`` as soon as every alignment needs more than ``limit``.
+
+        >>> edit_distance("орман", "оман", 2), edit_distance("орман", "роман", 2)
+        (1, 1)
+    """
+    # Rows keep their leftmost column at the end, so index -1 reads it.
+    two_back, previous = None, list(range(1, len(b) + 1)) + [0]
+    for x in range(len(a)):
+        row = [0] * len(b) + [x + 1]
+        for y in range(len(b)):
+            row[y] = min(previous[y] + 1, row[y - 1] + 1, previous[y - 1] + (a[x] != b[y]))
+            if x and y and a[x] == b[y - 1] and a[x - 1] == b[y] and a[x] != b[y]:
+                row[y] = min(row[y], two_back[y - 2] + 1)
+        # Later cells come from this row or the one before: past the limit, so are they.
+        if min(row) > limit and min(previous) > limit:
+            return limit + 1
+        two_back, previous = previous, row
+    return min(previous[len(b) - 1], limit + 1)

@@ -106,6 +106,18 @@ def test_query_words_standing_together_rank_above_the_same_words_apart(records_i
         assert index.ranked_ids("Доспамбет жырау")[0] == "1"
 
 
+@pytest.mark.parametrize("wrapped", ["(Доспамбет жырау)", "+Доспамбет жырау",
+                                     "Доспамбет AND жырау", "Доспамбет OR жырау",
+                                     "Доспамбет жырау -Алматы"])
+def test_the_same_words_score_the_same_whatever_syntax_wraps_them(records_index, wrapped):
+    together = "Доспамбет жырау ғасырда өмір сүрген оның толғаулары ел аузында сақталған"
+    apart = "Доспамбет ғасырда өмір сүрген оның толғаулары ел аузында сақталған жырау"
+    with records_index([apart, together]) as index:
+        plain = [(hit.path, round(hit.score, 6)) for hit in index.search("Доспамбет жырау")]
+        assert [(hit.path, round(hit.score, 6)) for hit in index.search(wrapped)] == plain
+        assert plain[0][0] == "1"
+
+
 def test_a_russian_word_finds_its_root_in_another_part_of_speech(records_index):
     # Lemmas keep дивизион and дивизионный apart; their Snowball stem joins them.
     with records_index(["Бронкос победил Питтсбург в дивизионном раунде, 23–16",

@@ -35,8 +35,6 @@ _QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 # Anything that makes a query more than words: quotes, groups, fuzzy and
 # wildcard marks, boosts, ranges, +/- prefixes, boolean operators.
 _SYNTAX = re.compile(r"[\"()~*?^\[\]{}]|(?<![^\s(])[+-]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
-# Coordination bonus: a paragraph matching more query words ranks higher.
-_OR_SCALE = 0.9
 # How much a match in each field counts. A lemma match in the text is the unit;
 # the exact form adds to it; a title match says what the paragraph is about; a
 # Russian word's Snowball stem counts as much as its lemma, so a word matching by
@@ -117,7 +115,7 @@ def _new_parser(schema, languages: tuple[str, ...], empty: frozenset[str],
                 extra_fields: dict[str, float]) -> qparser.QueryParser:
     boosts, fields = _searched_fields(languages, empty, extra_fields)
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts,
-                                      group=qparser.OrGroup.factory(_OR_SCALE))
+                                      group=qparser.OrGroup)
     # + and - only at the start of a word, so `вице-министр` stays one word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
                                               minusexpr=r"(?<![^\s(])-"))
@@ -161,6 +159,9 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
         parser = _parser(schema, languages, empty_fields, extra_fields)
         raw = _one_word_phrases_as_terms(parser.parse(remainder, normalize=False))
         parsed = _exclusions_as_and_not(raw.normalize())
+        # Proximity rewards the same words whatever syntax wraps them (`(a b)`, `+a b`).
+        words = _words_by_field(_proximity_words(remainder), schema, languages, empty_fields,
+                                extra_fields or {})
     else:
         parsed = q.NullQuery
     if parsed is q.NullQuery:
@@ -195,6 +196,54 @@ def _plain_words_query(text: str, schema, languages: tuple[str, ...], empty: fro
                 words[fieldname].append(frozenset(terms))
     # normalize() drops a word repeated in the query, as the parser does.
     return (q.Or(subqueries).normalize() if subqueries else q.NullQuery), words
+
+
+def _words_by_field(chunks: list[str], schema, languages: tuple[str, ...], empty: frozenset[str],
+                    extra_fields: dict[str, float]) -> dict[str, list[frozenset[str]]]:
+    """Each text field's index terms of each word, in query order (for proximity)."""
+    return _plain_words_query(" ".join(chunks), schema, languages, empty, extra_fields)[1]
+
+
+_OPERATORS = frozenset({"AND", "OR"})
+_NEGATIONS = frozenset({"NOT", "ANDNOT"})
+_PATTERN_MARKS = re.compile(r"[~*?^\[\]{}]")
+
+
+def _proximity_words(text: str) -> list[str]:
+    """The words of a query with syntax that it asks to find, in order: not those it
+    excludes (``-a``, ``NOT (a b)``), nor quoted phrases (adjacent already), nor
+    fuzzy or wildcard words (their terms are not known before the search).
+
+    >>> _proximity_words('(лесные пожары) -Абай "прямые рейсы" NOT (a b) лес~ +область')
+    ['лесные', 'пожары', 'область']
+    """
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    tokens = unquoted.replace("(", " ( ").replace(")", " ) ").split()
+    kept, skip_depth, depth, negate_next = [], None, 0, False
+    for token in tokens:
+        if token == "(":
+            depth += 1
+            if negate_next and skip_depth is None:
+                skip_depth = depth
+            negate_next = False
+            continue
+        if token == ")":
+            if skip_depth == depth:
+                skip_depth = None
+            depth -= 1
+            continue
+        if token in _OPERATORS:
+            continue
+        if token in _NEGATIONS or token == "-":
+            negate_next = True
+            continue
+        excluded, negate_next = negate_next or token.startswith("-"), False
+        if skip_depth is not None or excluded or _PATTERN_MARKS.search(token):
+            continue
+        word = token.lstrip("+")
+        if _HAS_WORD.search(word):
+            kept.append(word)
+    return kept
 
 
 def is_natural_language(text: str) -> bool:

@@ -5,158 +5,39 @@
     >>> report = ix.update(["seeds"])
     >>> for hit in ix.search("лесные пожары", limit=3):
     ...     print(hit.path, hit.paragraph, hit.lang, round(hit.score, 2), hit.snippet)
+
+The facade only: it owns the folder's lifecycle (open, create, close) and hands
+work to the layers below: :mod:`search.ingest` writes, :mod:`search.query`
+turns text into a query, :mod:`search.ranking` scores it, :mod:`search.highlight`
+makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 """
 
 import shutil
-import time
-import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from whoosh import index as whoosh_index
-from whoosh import scoring
-from whoosh.index import LockError
-from whoosh.writing import CLEAR
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES
-from search.storage.damage import raised_by_damage
-from search.errors import CorruptIndexError, IndexLockedError, IndexNotFoundError, IzdeError
+from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
+from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
+from search.highlight.snippets import Snippet
+from search.hits import Hit, Hits, IndexStats
 from search.ingest.health import HealthReport, check_index
-from search.ingest.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
-                            stored_records, update_index)
-from search.ranking import proximity
-from search.ingest.manifest import MANIFEST_NAME, Manifest, recover
-from search.storage.parallel import ParallelWriter
-from search.storage.posting_pool import TermPoolSegmentWriter
-from search.query.syntax import ParsedQuery, parse_query
+from search.ingest.indexer import Progress, UpdateReport, add_records, update_index
+from search.ingest.manifest import MANIFEST_NAME, Manifest
 from search.ingest.reading import DEFAULT_MAX_BYTES
+from search.ingest.transaction import transaction
 from search.query.rewrite import rewrite_query
-from search.storage.schema import (SCHEMA_VERSION, SEARCH_FIELDS, build_schema, field_language,
-                           text_field)
-from search.storage import segment_files
-from search.storage.positions import HitPositions
-from search.highlight.marked_words import hits_matched_positions, matched_spans, snippet_fields
-from search.highlight.snippets import Snippet, snippet_of_spans
-from search.ranking.term_scoring import filter_documents, scored_clauses, top_documents
+from search.query.syntax import ParsedQuery, parse_query
+from search.ranking.bm25 import WEIGHTING
+from search.ranking.rank import rank
+from search.storage.damage import raised_by_damage
+from search.storage.open import (create_index, has_index_files, open_index, open_writer)
+from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
 
-# Segments are read from their memory map, not copied into memory on open.
-segment_files.install()
-
-
-class LanguageBM25F(scoring.BM25F):
-    """BM25F where a language field's statistics count only that language's paragraphs.
-
-    A paragraph fills one language field, but Whoosh averages a field's length
-    over every document: ``text_en`` looked 14 times shorter than its paragraphs
-    on the evaluation corpus (6 words instead of 86), so length normalization
-    crushed every long English paragraph. Here the average length of ``text_en``
-    is over English paragraphs only.
-    """
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        lang = field_language(fieldname)
-        if lang is None or not searcher.schema[fieldname].scorable:
-            return super().scorer(searcher, fieldname, text, qf=qf)
-        return _LanguageBM25FScorer(searcher, fieldname, text, self, qf=qf)
-
-    def term_constants(self, searcher, fieldname, text) -> tuple[float, float, float, float]:
-        """(idf, average field length, B, K1) of a term: all BM25 needs besides tf and length."""
-        parent = searcher.get_parent()
-        B = self._field_B.get(fieldname, self.B)
-        lang = field_language(fieldname)
-        if lang is None:
-            avgfl = parent.avg_field_length(fieldname) or 1
-        else:
-            paragraphs = _language_count(parent, lang)
-            avgfl = (parent.field_length(fieldname) / paragraphs) if paragraphs else 1
-        return parent.idf(fieldname, text), avgfl, B, self.K1
-
-
-class _LanguageBM25FScorer(scoring.WeightLengthScorer):
-    def __init__(self, searcher, fieldname, text, weighting: LanguageBM25F, qf=1):
-        self.idf, self.avgfl, self.B, self.K1 = weighting.term_constants(searcher, fieldname, text)
-        self.qf = qf
-        self.setup(searcher, fieldname, text)
-
-    def _score(self, weight, length):
-        return scoring.bm25(self.idf, weight, length, self.avgfl, self.B, self.K1)
-
-
-def _language_count(searcher, lang: str) -> int:
-    # Searchers are replaced after every commit, so caching on one is safe.
-    counts = searcher.__dict__.setdefault("_izde_language_counts", {})
-    if lang not in counts:
-        counts[lang] = searcher.doc_frequency("lang", lang)
-    return counts[lang]
-
-
-def _empty_fields(searcher) -> frozenset[str]:
-    """Search fields without a single word indexed (title_en when no record has a title ...)."""
-    cached = searcher.__dict__.get("_izde_empty_fields")
-    if cached is None:
-        cached = frozenset(f for f in SEARCH_FIELDS if not searcher.field_length(f))
-        searcher.__dict__["_izde_empty_fields"] = cached
-    return cached
-
-
-# Russian paragraphs normalized for length less (B 0.5): the long answers of the
-# dev set lost to one-sentence distractors. text_ru B 0.75 / 0.6 / 0.5 / 0.4 gave
-# ru nDCG@10 0.9389 / 0.9409 / 0.9410 / 0.9395 (`izde eval retrieval`); kk and en
-# do not move, their fields keep 0.75.
-_WEIGHTING = LanguageBM25F(B=0.75, K1=1.2, text_ru_B=0.5)
-# Reading a TOC whose segments a concurrent commit has just removed: tries.
-_OPEN_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Hit:
-    path: str
-    paragraph: int  # 1-based, counting every paragraph of the file
-    lang: str
-    score: float
-    text: str
-    highlighted: Snippet
-
-    @property
-    def snippet(self) -> str:
-        """The best passage with matched words marked as ``**word**``."""
-        return self.highlighted.render()
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
-                "score": round(self.score, 4), "snippet": self.snippet,
-                "matches": self.highlighted.matches, "text": self.text}
-
-
-class Hits(list):
-    """The hits of a search, best first, and what was searched for them.
-
-    ``searched_for`` lists the texts searched (``["Qazaqtelekom", "Қазақтелеком"]``
-    for a Latin query); ``did_you_mean`` is the corrected query when a word the
-    index does not know was replaced, else None; ``folded`` says that Kazakh
-    paragraphs were also matched with their Kazakh letters folded (қ -> к ...).
-    """
-
-    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False):
-        super().__init__(hits)
-        self.searched_for = list(searched_for)
-        self.did_you_mean = did_you_mean
-        self.folded = folded
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    files: int
-    paragraphs: int
-    languages: dict[str, int]
-    size_bytes: int
-
-    def as_dict(self) -> dict:
-        return {"files": self.files, "paragraphs": self.paragraphs,
-                "languages": self.languages, "size_bytes": self.size_bytes}
+__all__ = ["Hit", "Hits", "Index", "IndexStats"]
 
 
 class Index:
@@ -194,26 +75,7 @@ class Index:
         if check_version and manifest.schema_version != SCHEMA_VERSION:
             raise CorruptIndexError(f"the index at {self.path} was built by another version of "
                                     f"Izde; rebuild it with `izde index --rebuild`")
-        failure = None
-        # Whoosh leaves a damaged TOC file open when it fails to read it; the
-        # file is closed as the exception goes, so don't warn about it then.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            for _ in range(_OPEN_ATTEMPTS):
-                try:
-                    self._ix = whoosh_index.open_dir(str(self.path), schema=self._schema)
-                    failure = None
-                    break
-                except FileNotFoundError:
-                    # A commit (a rebuild's, say) removed the segments of the TOC
-                    # just read; reading the TOC again finds the new ones.
-                    failure = "FileNotFoundError"
-                except Exception as error:  # Whoosh raises many types for a damaged folder
-                    failure = error.__class__.__name__
-                    break
-        if failure:
-            raise CorruptIndexError(f"the index at {self.path} is damaged ({failure}); "
-                                    f"rebuild it with `izde index --rebuild`")
+        self._ix = open_index(self.path, self._schema)
         return self._ix
 
     def _close_searcher(self) -> None:
@@ -247,15 +109,15 @@ class Index:
         until the new one replaces it. Raises :class:`IndexLockedError` when
         another process is updating and ``wait`` seconds pass without it finishing.
 
-        ``procs`` > 1 analyzes paragraphs in that many processes (Whoosh's
-        multiprocessing writer), still in one commit; ``limitmb`` is each writer's
-        memory budget before it spills a sorted run to disk.
+        ``procs`` > 1 analyzes paragraphs in that many processes, still in one
+        commit; ``limitmb`` is each writer's memory budget before it spills a
+        sorted run to disk.
         """
         paths = list(paths)
-        with self._transaction(wait, rebuild, progress, max_bytes,
-                               procs=procs, limitmb=limitmb) as (writer, manifest, report):
-            done = update_index(writer, manifest, paths, progress=progress, max_bytes=max_bytes)
-            report.absorb(done)
+        with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
+                (writer, manifest, report):
+            report.absorb(update_index(writer, manifest, paths, progress=progress,
+                                       max_bytes=max_bytes))
         return report
 
     def add_paragraphs(self, records: Iterable[dict], progress: Progress | None = None,
@@ -269,87 +131,23 @@ class Index:
             >>> ix.add_paragraphs([{"id": "doc-1", "text": "Лесные пожары в области Абай"}])
             1
         """
-        with self._transaction(wait, progress=progress) as (writer, manifest, _report):
+        with self._writing(wait, progress=progress) as (writer, manifest, _report):
             added = add_records(writer, manifest, records, progress=progress)
         return added
 
     @contextmanager
-    def _transaction(self, wait: float, rebuild: bool = False, progress: Progress | None = None,
-                     max_bytes: int = DEFAULT_MAX_BYTES, procs: int = 1, limitmb: int = 128):
-        """One write: yields (writer, manifest, report), then commits both or neither.
-
-        Before yielding it finishes a killed earlier update (see :mod:`search.ingest.manifest`)
-        and, when the analysis changed since the index was built, re-analyzes all it
-        holds: files from their folders, records from their stored text.
-        """
+    def _writing(self, wait: float, rebuild: bool = False, progress: Progress | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, procs: int = 1, limitmb: int = 128):
+        """Yields (writer, manifest, report) of one transaction (search.ingest.transaction)."""
         self._close_searcher()
         if rebuild and self.exists and not self._opens():
             self.close()
             self._remove_index_files()  # damaged beyond opening: nothing to keep
-        if not self.exists or not self._has_whoosh_files():
+        if not self.exists or not has_index_files(self.path):
             self._create()
-        ix = self._open(check_version=False)
-        writer = self._writer(ix, wait, procs, limitmb)
-        committed = False
-        try:
-            manifest = recover(self.path, writer.generation - 1)
-            if manifest is None:
-                raise CorruptIndexError(f"{self.path} lost its {MANIFEST_NAME}; rebuild it with "
-                                        f"`izde index --rebuild`")
-            report = UpdateReport()
-            if manifest.generation != writer.generation - 1 and not rebuild:
-                # The manifest does not describe this commit (written by an older
-                # Izde, or edited): trust the index and let the update fix the rest.
-                with writer.reader() as reader:
-                    report.repaired = reconcile(manifest, paragraphs_by_path(reader))
-            if manifest.schema_version != SCHEMA_VERSION:
-                manifest = self._reanalyze(writer, manifest, report, progress, max_bytes)
-                rebuild = True
-            elif rebuild:
-                manifest = Manifest(SCHEMA_VERSION, {})  # only the paths given now
+        writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
+        with transaction(self.path, writer, rebuild, progress, max_bytes) as (manifest, report):
             yield writer, manifest, report
-            started = time.perf_counter()
-            manifest.save_pending(self.path, writer.generation)
-            # CLEAR drops every old segment in this same commit: a rebuild is atomic.
-            writer.commit(mergetype=CLEAR if rebuild else None)
-            committed = True
-            report.seconds += time.perf_counter() - started
-        finally:
-            if not committed:
-                if not writer.is_closed:
-                    writer.cancel()
-                Manifest.discard_pending(self.path)
-        Manifest.promote_pending(self.path)
-
-    @staticmethod
-    def _reanalyze(writer, old: Manifest, report: UpdateReport, progress: Progress | None,
-                   max_bytes: int) -> Manifest:
-        """A fresh manifest whose files and records are indexed again with today's analysis."""
-        roots = [root for root in old.roots if Path(root).exists()]
-        with writer.reader() as reader:
-            records = stored_records(reader, old.records)
-        manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
-        paths = roots or [p for p in old.files if Path(p).exists()]
-        report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                   max_bytes=max_bytes))
-        add_records(writer, manifest, records, progress=progress)
-        return manifest
-
-    def _writer(self, ix, wait: float, procs: int = 1, limitmb: int = 128):
-        try:
-            if procs > 1:
-                # Whoosh's own MpWriter can drop a worker's documents silently;
-                # ParallelWriter cannot (see search.storage.parallel).
-                return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)
-            return TermPoolSegmentWriter(ix, timeout=wait, limitmb=limitmb)
-        except LockError:
-            raise IndexLockedError(f"{self.path}: the index is being updated by another process; "
-                                   f"try again when it finishes, or pass --wait SECONDS") from None
-
-    def _has_whoosh_files(self) -> bool:
-        # Not whoosh_index.exists_in: it unpickles the stored schema, which fails
-        # when an analyzer class of an older Izde has been renamed or removed.
-        return any(self.path.glob("_MAIN_*.toc"))
 
     def _opens(self) -> bool:
         try:
@@ -369,7 +167,7 @@ class Index:
         # before the Whoosh files exist leaves a folder the next update finishes.
         if not self.exists:
             Manifest(SCHEMA_VERSION, {}, generation=0).save(self.path)
-        whoosh_index.create_in(str(self.path), self._schema).close()
+        create_index(self.path, self._schema)
 
     def _remove_index_files(self) -> None:
         # Only what Izde wrote: never a folder that is not an Izde index.
@@ -386,16 +184,23 @@ class Index:
 
     def check(self) -> HealthReport:
         """How the index, its manifest and the files on disk disagree (see :mod:`search.ingest.health`)."""
-        return check_index(self)
+        return check_index(self.path, self._open())
 
     # -- reading -------------------------------------------------------------
 
-    def _current_searcher(self):
+    @property
+    def schema(self):
+        """The Whoosh schema: fields and their analyzers (search.storage.schema)."""
+        return self._schema
+
+    def searcher(self):
+        """The Whoosh searcher of the latest commit, kept open between searches and
+        replaced when another commit lands; for ranking tools and tests."""
         ix = self._open()
         if self._searcher is not None and not self._searcher.up_to_date():
             self._close_searcher()  # another process committed since it was opened
         if self._searcher is None:
-            self._searcher = ix.searcher(weighting=_WEIGHTING)
+            self._searcher = ix.searcher(weighting=WEIGHTING)
         return self._searcher
 
     def parse(self, query: str) -> ParsedQuery:
@@ -403,7 +208,7 @@ class Index:
 
     def search(self, query: str, limit: int = 10, lang: str | None = None,
                snippets: bool = True) -> Hits:
-        """The best paragraphs for ``query``, best first (see :mod:`search.query.syntax` for syntax).
+        """The best paragraphs for ``query``, best first (see :mod:`search.query.syntax`).
 
         With ``snippets=False`` hits carry an empty snippet, which saves reading where
         the query's words stand in every paragraph shown. Queries typed without Kazakh
@@ -418,7 +223,9 @@ class Index:
                 marked = hits_matched_positions(
                     positions, parsed.terms, [(doc, fields["lang"])
                                               for (doc, _), fields in zip(hits, stored)])
-            return Hits([self._hit(fields, score, doc, marked)
+            return Hits([Hit(fields["path"], fields["paragraph"], fields["lang"], score,
+                             fields["text"], snippet_of_hit(fields, doc, marked, self._schema)
+                             if marked is not None else Snippet(()))
                          for (doc, score), fields in zip(hits, stored)],
                         parsed.searched_for, parsed.did_you_mean, parsed.folded)
 
@@ -449,50 +256,20 @@ class Index:
         not from a newer one."""
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        searcher = self._current_searcher()
-        parsed = rewrite_query(query, self._schema, searcher.reader(), _empty_fields(searcher))
+        searcher = self.searcher()
+        parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher))
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        positions = HitPositions(searcher)
-        if not any(len(terms) > 1 for terms in parsed.words.values()):
-            return searcher, parsed, self._ranked(searcher, parsed.query, limit, combined), positions
-        # Words standing together rescore the best POOL by BM25 (see search.ranking.proximity);
-        # whatever the limit, so a longer list starts with the same hits.
-        hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
-        pool = proximity.rescore(positions, hits[:proximity.POOL], parsed.words)
-        return searcher, parsed, (pool + hits[proximity.POOL:])[:limit], positions
-
-    @staticmethod
-    def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:
-        found = scored_clauses(query)
-        if found is None:
-            results = searcher.search(query, limit=limit, filter=filter_query)
-            return [(result.docnum, result.score) for result in results]
-        allowed = filter_documents(searcher, filter_query) if filter_query else None
-        terms, phrases = found
-        return top_documents(searcher, _WEIGHTING, terms, limit, allowed, phrases)
-
-    def _hit(self, stored: dict, score: float, docnum: int,
-             marked: dict[tuple[int, str], set[int]] | None) -> Hit:
-        """``marked``: the positions the query matched (search.highlight.marked_words), None for
-        no snippet."""
-        lang = stored["lang"]
-        if marked is not None:
-            spans = matched_spans(stored["text"], {f: marked.get((docnum, f))
-                                                   for f in snippet_fields(lang)}, self._schema)
-            snippet = snippet_of_spans(stored["text"], spans,
-                                       self._schema[text_field(lang)].analyzer.items[0])
-        else:
-            snippet = Snippet(())
-        return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)
+        hits, positions = rank(searcher, parsed.query, parsed.words, combined, limit)
+        return searcher, parsed, hits, positions
 
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None
         if manifest is None:
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
-        searcher = self._current_searcher()
+        searcher = self.searcher()
         languages = {lang: searcher.doc_frequency("lang", lang) for lang in LANGUAGES}
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexStats(len(manifest.files), searcher.doc_count(), languages, size)

@@ -172,7 +172,7 @@ def test_blocks_written_in_an_earlier_layout_are_still_read(documents, tmp_path,
 def _assert_phrases_match_whooshs(ix):
     """Phrases (positions read through the blocks' values) score as Whoosh scores them."""
     from whoosh import query as q
-    from search.index import _WEIGHTING
+    from search.ranking.bm25 import WEIGHTING as _WEIGHTING
     from search.ranking.term_scoring import scored_clauses, top_documents
     phrase = q.Phrase("exact", ["uniq0p1", "pool"])  # one paragraph; every one has "pool"
     with ix.searcher(weighting=_WEIGHTING) as searcher:

@@ -3,7 +3,7 @@
 import pytest
 
 from search import Index
-from search.index import LanguageBM25F
+from search.ranking.bm25 import LanguageBM25F
 from search.query.syntax import drop_stop_words, is_natural_language, query_languages
 
 
@@ -32,7 +32,7 @@ def test_field_length_is_averaged_over_paragraphs_of_its_language_only(records_i
                    "Pro Bowl selections during a season the fans will remember for years")
     short_noise = "Panthers points league league league"
     with records_index([*kazakh, long_answer, short_noise]) as index:
-        searcher = index._current_searcher()
+        searcher = index.searcher()
         scorer = LanguageBM25F().scorer(searcher, "text_en", "panther")
         assert scorer.avgfl == pytest.approx(searcher.field_length("text_en") / 2)
 

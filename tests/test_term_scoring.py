@@ -4,7 +4,7 @@ import pytest
 from whoosh import query as q
 
 from search import Index
-from search.index import _WEIGHTING
+from search.ranking.bm25 import WEIGHTING as _WEIGHTING
 from search.query.rewrite import rewrite_query
 from search.ranking.term_scoring import plain_clauses, scored_clauses, top_documents
 
@@ -45,7 +45,7 @@ def index_with_deletions(tmp_path_factory):
 @pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
 @pytest.mark.parametrize("text", QUERIES)
 def test_scores_and_order_match_whoosh(index_with_deletions, text, in_arrays):
-    searcher = index_with_deletions._current_searcher()
+    searcher = index_with_deletions.searcher()
     assert not searcher.is_atomic() or searcher.reader().has_deletions()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     clauses = plain_clauses(query)
@@ -80,7 +80,7 @@ def test_anything_but_plain_words_is_left_to_whoosh(query):
 
 def test_a_language_filter_is_read_once_per_searcher_and_matches_whoosh(index_with_deletions):
     from search.ranking.term_scoring import filter_documents
-    searcher = index_with_deletions._current_searcher()
+    searcher = index_with_deletions.searcher()
     kazakh = q.Term("lang", "kk")
     first = filter_documents(searcher, kazakh)
     assert first == set(searcher.docs_for_query(kazakh)) and first
@@ -91,7 +91,7 @@ def test_a_language_filter_is_read_once_per_searcher_and_matches_whoosh(index_wi
 
 @pytest.mark.parametrize("text", ["лесные пожары мұнай", 'лес "лесные пожары" forest'])
 def test_arrays_and_dicts_give_the_same_scores_to_the_last_bit(index_of_long_posting_lists, text):
-    searcher = index_of_long_posting_lists._current_searcher()
+    searcher = index_of_long_posting_lists.searcher()
     terms, phrases = scored_clauses(rewrite_query(text, searcher.schema, searcher.reader()).query)
     every_other = {doc for doc, _ in top_documents(searcher, _WEIGHTING, terms, 1000)[::2]}
     for allowed in (None, every_other):  # a filter's docnums
@@ -149,7 +149,7 @@ def index_of_long_posting_lists(tmp_path_factory):
 @pytest.mark.parametrize("text", ["long", "лесные пожары", "орман өрттері", "Kazakhstan Today"])
 def test_long_posting_lists_in_several_segments_score_as_in_whoosh(index_of_long_posting_lists,
                                                                    text, in_arrays):
-    searcher = index_of_long_posting_lists._current_searcher()
+    searcher = index_of_long_posting_lists.searcher()
     assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     clauses = plain_clauses(query)
@@ -171,7 +171,7 @@ PHRASE_QUERIES = ['"Kazakhstan Today"', '"uniq17p3 long"', '"uniq2p11 long"', '"
 @pytest.mark.parametrize("in_arrays", [False, True], ids=["dicts", "arrays"])
 @pytest.mark.parametrize("text", PHRASE_QUERIES)
 def test_phrases_score_as_in_whoosh(index_of_long_posting_lists, text, in_arrays):
-    searcher = index_of_long_posting_lists._current_searcher()
+    searcher = index_of_long_posting_lists.searcher()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     found = scored_clauses(query)
     assert found and found[1], f"{text!r} should be scored with its phrases here"
@@ -213,7 +213,7 @@ def index_of_common_phrases(tmp_path_factory):
 
 
 def test_a_phrase_of_two_common_words_is_found_across_blocks_and_segments(index_of_common_phrases):
-    searcher = index_of_common_phrases._current_searcher()
+    searcher = index_of_common_phrases.searcher()
     assert len(searcher.leaf_searchers()) > 1
     query = rewrite_query('"жаңа мектеп"', searcher.schema, searcher.reader()).query
     terms, phrases = scored_clauses(query)
@@ -234,7 +234,7 @@ def test_phrase_positions_are_read_only_where_they_can_change_the_top(
     holds = term_scoring.holds_phrase
     monkeypatch.setattr(term_scoring, "holds_phrase",
                         lambda values: checked.append(values) or holds(values))
-    searcher = index_of_long_posting_lists._current_searcher()
+    searcher = index_of_long_posting_lists.searcher()
     query = rewrite_query(text, searcher.schema, searcher.reader()).query
     terms, phrases = scored_clauses(query)
     ours = top_documents(searcher, _WEIGHTING, terms, limit=3, phrases=phrases,
@@ -250,7 +250,7 @@ def test_phrase_positions_are_read_only_where_they_can_change_the_top(
 def test_a_word_repeated_by_a_respelling_is_read_once_and_scores_as_in_whoosh(
         index_of_long_posting_lists, monkeypatch):
     import search.ranking.term_scoring as term_scoring
-    searcher = index_of_long_posting_lists._current_searcher()
+    searcher = index_of_long_posting_lists.searcher()
     original = rewrite_query("лесные пожары", searcher.schema, searcher.reader()).query
     query = q.Or([q.Or(original.subqueries, boost=0.2), original])  # as a respelling is OR-ed
     clauses = plain_clauses(query)

@@ -163,7 +163,7 @@ def test_a_correction_through_the_lemma_is_shown_in_the_form_typed(lemma, typed,
 def test_restoring_letters_reads_the_same_by_seeking_prefixes_or_from_loaded_forms(
         seeds_index, word, monkeypatch):
     import search.query.rewrite as rewrite
-    reader = seeds_index._current_searcher().reader()
+    reader = seeds_index.searcher().reader()
     monkeypatch.setattr(rewrite, "_PREFIX_SEEKS", type(rewrite._PREFIX_SEEKS)())
     by_seeking = rewrite.restore_kazakh_letters(reader, word)
     monkeypatch.setattr(rewrite, "SEEKS_BEFORE_LOADING_FORMS", 0)
@@ -178,4 +178,4 @@ def test_a_first_query_typed_without_kazakh_letters_does_not_load_a_letters_form
     index.add_paragraphs([{"id": "kk", "text": "Қазақтелеком мектептерінде интернет жылдам."}])
     hits = index.search("казактелеком мектептеринде", limit=3)
     assert hits and hits[0].path == "kk"
-    assert not spelling._FORMS.get(index._current_searcher().reader())
+    assert not spelling._FORMS.get(index.searcher().reader())

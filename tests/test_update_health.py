@@ -65,7 +65,7 @@ def test_files_changed_removed_and_added_on_disk_are_drift(indexed):
 
 def test_an_index_that_disagrees_with_its_manifest_is_drift(indexed):
     docs_a, docs_b = str(indexed / "a.txt"), str(indexed / "b.txt")
-    writer = whoosh_index.open_dir("ix", schema=Index("ix")._schema).writer()
+    writer = whoosh_index.open_dir("ix", schema=Index("ix").schema).writer()
     writer.delete_by_term("path", docs_a)
     writer.add_document(path="/elsewhere/ghost.txt", file="ghost.txt", paragraph=1,
                         lang="ru", text="призрак", text_ru="призрак")

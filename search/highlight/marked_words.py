@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from analyzers.positions import numbering_key, word_positions
+from search.highlight.snippets import Snippet, snippet_of_spans
 from search.storage.positions import HitPositions
 from search.storage.schema import COMPANION_FIELDS, text_field
 
@@ -68,3 +69,13 @@ def matched_spans(text: str, positions: dict[str, set[int]], schema) -> set[tupl
             where = numberings[key]
             spans.update(where[pos] for pos in field_positions if pos in where)
     return spans
+
+
+def snippet_of_hit(stored: dict, docnum: int, marked: dict[tuple[int, str], set[int]],
+                   schema) -> Snippet:
+    """The snippet of a hit (its stored fields), marking the words at the ``marked``
+    positions (:func:`hits_matched_positions`)."""
+    lang = stored["lang"]
+    spans = matched_spans(stored["text"], {f: marked.get((docnum, f))
+                                           for f in snippet_fields(lang)}, schema)
+    return snippet_of_spans(stored["text"], spans, schema[text_field(lang)].analyzer.items[0])

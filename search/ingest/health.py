@@ -69,18 +69,14 @@ class HealthReport:
                 "unfinished_update": self.unfinished_update}
 
 
-def check_index(index) -> HealthReport:
-    """Compare the index at ``index.path`` with its manifest and the files on disk.
-
-    Raises :class:`IndexNotFoundError` or :class:`CorruptIndexError` (a damaged or
-    foreign folder) before comparing anything.
-    """
-    ix = index._open()  # raises IndexNotFoundError / CorruptIndexError with the fix
-    manifest = Manifest.load(index.path)
+def check_index(path: Path, ix) -> HealthReport:
+    """Compare the index in folder ``path`` (opened as ``ix``) with its manifest and
+    the files on disk."""
+    manifest = Manifest.load(path)
     if manifest is None:
-        raise IndexNotFoundError(f"no index at {index.path}; build it with `izde index`")
+        raise IndexNotFoundError(f"no index at {path}; build it with `izde index`")
     generation = ix.latest_generation()
-    pending = Manifest.load(index.path, PENDING_NAME)
+    pending = Manifest.load(path, PENDING_NAME)
     report = HealthReport()
     if pending is not None and pending.generation == generation:
         manifest, report.unfinished_update = pending, True  # the index already holds it

@@ -42,16 +42,8 @@ from analyzers.normalize import normalize_word
 from analyzers.ru.morphology import morph_analyzer
 from search.storage.schema import EXACT_FIELD, FOLDED_FIELD, text_field
 from search.query.spelling import closest_word, known_word, word_forms
+from search.ranking.config import FOLDED_BOOST, TYPED_WEIGHT_WHEN_RESTORED
 
-# A folded match counts for less than a match of the letters as written: the
-# folding merges words (көл "lake" and кол) that the exact fields tell apart.
-FOLDED_BOOST = 0.5
-RESTORE_LETTERS = True
-# When a text's Kazakh letters were restored, the text as typed still counts, at
-# this weight: its words match Russian forms and the merged folded ones (көл and
-# кол) that the restored text tells apart. Dev set, folded kk MRR@10 with weight
-# 1 / 0.5 / 0.2 / 0: 0.6793 / 0.6926 / 0.6994 / 0.6957.
-TYPED_WEIGHT_WHEN_RESTORED = 0.2
 # A word whose letters could each stand for two or three leaves too many readings.
 MAX_RESTORE_BRANCHES = 64
 # Shortest beginning of a word that the index must know before the rest may be
@@ -100,7 +92,7 @@ def rewrite_query(text: str, schema, reader,
         variants.append(transliterated)
 
     restored_from = None
-    if RESTORE_LETTERS and not reads_as_russian(variants[-1], reader):
+    if not reads_as_russian(variants[-1], reader):
         restored = restore_words(variants[-1], reader)
         if restored != variants[-1]:
             restored_from = len(variants) - 1

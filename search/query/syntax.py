@@ -21,9 +21,10 @@ from whoosh import qparser, query as q
 from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
 from analyzers import LANGUAGES
-from search.storage.schema import (COMPANION_FIELDS, EXACT_FIELD, STEM_FIELD, STEM_LANG, TEXT_FIELDS,
-                           TITLE_FIELDS, text_field, title_field)
+from search.storage.schema import (COMPANION_FIELDS, EXACT_FIELD, STEM_FIELD, STEM_LANG,
+                                   TEXT_FIELDS, text_field, title_field)
 from search.query.stopwords import is_stop_word
+from search.ranking.config import FIELD_BOOSTS
 
 _FILTER = re.compile(r"(?<!\S)(lang|file):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _GUILLEMETS = str.maketrans({"«": '"', "»": '"', "„": '"', "“": '"', "”": '"'})
@@ -35,13 +36,6 @@ _QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 # Anything that makes a query more than words: quotes, groups, fuzzy and
 # wildcard marks, boosts, ranges, +/- prefixes, boolean operators.
 _SYNTAX = re.compile(r"[\"()~*?^\[\]{}]|(?<![^\s(])[+-]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
-# How much a match in each field counts. A lemma match in the text is the unit;
-# the exact form adds to it; a title match says what the paragraph is about; a
-# Russian word's Snowball stem counts as much as its lemma, so a word matching by
-# both outranks one matching by its stem alone.
-# Tuned with `izde eval retrieval` on the dev queries (see the commit messages).
-FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
-                **{f: 2.0 for f in TITLE_FIELDS}, STEM_FIELD: 1.0}
 
 
 # Fields whose matched terms a hit's snippet marks (see Index._hit).

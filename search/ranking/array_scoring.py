@@ -12,9 +12,11 @@ are the same to the last bit and either path may answer any query.
 
 import numpy as np
 
-from search.ranking.term_scoring import PhraseClause, SegmentTerm, bm25_parts, phrase_additions
+from search.ranking.bm25 import bm25_parts
+from search.ranking.term_scoring import PhraseClause, SegmentTerm, phrase_additions
 from search.storage.posting_arrays import deleted_mask, length_array, postings_arrays
 from search.storage.postings import LENGTH_OF_BYTE
+from search.storage.cache import memo
 
 
 def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
@@ -75,7 +77,7 @@ def _norms(base: float, per_length: float) -> np.ndarray:
 def _mask_of_set(searcher, allowed: set[int]) -> np.ndarray:
     # Filter sets are remembered by the searcher (term_scoring.filter_documents),
     # so their masks are too; the set is kept with its mask so its id stays its own.
-    cache = searcher.__dict__.setdefault("_izde_filter_masks", {})
+    cache = memo(searcher, "filter_masks")
     if id(allowed) not in cache:
         if len(cache) >= 16:
             cache.clear()

@@ -16,11 +16,9 @@ only raises a score, so they stay above the paragraphs after them.
 
 from bisect import bisect_left
 
+from search.ranking.config import NEAR, PAIR_BONUS
 from search.storage.positions import HitPositions
 
-NEAR = 2           # positions apart; stop words dropped from the index do not count
-PAIR_BONUS = 0.2   # tuned with `izde eval retrieval` on the dev queries (see the commit)
-POOL = 20          # paragraphs rescored; 20, 30, 50 and 100 gave the same dev nDCG@10
 
 
 def near_pairs(positions: list[list[int]]) -> int:

@@ -23,7 +23,9 @@ from typing import Iterator, NamedTuple
 
 from whoosh import query as q
 from search.storage.postings import LENGTH_OF_BYTE, length_bytes, posting_blocks
+from search.ranking.bm25 import bm25_parts
 from search.ranking.phrase_matching import holds_phrase, phrase_candidates
+from search.storage.cache import memo
 
 Clause = tuple[str, str, float]  # field, index term, boost
 
@@ -129,16 +131,6 @@ def arrays_pay_off(postings: int) -> bool:
         return True
     _postings_scored_in_dicts += postings
     return _postings_scored_in_dicts >= ARRAY_IMPORT_POSTINGS
-
-
-def bm25_parts(searcher, weighting, fieldname, term, boost) -> tuple[float, float, float]:
-    """(factor, base, per_length): boost × BM25 = factor·tf / (tf + base + per_length·length).
-
-    BM25 = idf·tf·(K1+1) / (tf + K1·(1 − B + B·length/avgfl)); everything but tf
-    and the length is constant for the term.
-    """
-    idf, avgfl, B, K1 = weighting.term_constants(searcher, fieldname, term)
-    return idf * (K1 + 1) * boost, K1 * (1 - B), K1 * B / avgfl
 
 
 def phrase_additions(searcher, weighting, phrases: list[PhraseClause], allowed, limit: int,
@@ -277,7 +269,7 @@ def filter_documents(searcher, filter_query: q.Query) -> set[int]:
     (searchers are replaced after every commit). A filter of plain terms is read
     a block at a time.
     """
-    cache = searcher.__dict__.setdefault("_izde_filter_documents", {})
+    cache = memo(searcher, "filter_documents")
     if filter_query not in cache:
         if len(cache) >= _MAX_CACHED_FILTERS:
             cache.clear()

@@ -10,6 +10,7 @@ import numpy as np
 from search.storage.codec import (WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, PackedBlock,
                                   is_packed, packed_blocks)
 from search.storage.postings import length_bytes, posting_blocks
+from search.storage.cache import memo
 
 
 def postings_arrays(reader, fieldname: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -62,16 +63,16 @@ _ONES = np.ones(1 << 16, np.uint8)  # a block holds at most 65,535 postings (its
 
 
 def deleted_mask(reader) -> np.ndarray:
-    cache = reader.__dict__
-    if "_izde_deleted_mask" not in cache:
+    cache = memo(reader, "deleted_mask")
+    if "mask" not in cache:
         mask = np.zeros(reader.doc_count_all(), dtype=bool)
         mask[list(reader.deleted_docs_set)] = True
-        cache["_izde_deleted_mask"] = mask
-    return cache["_izde_deleted_mask"]
+        cache["mask"] = mask
+    return cache["mask"]
 
 
 def length_array(reader, fieldname: str) -> np.ndarray:
-    cache = reader.__dict__.setdefault("_izde_length_arrays", {})
+    cache = memo(reader, "length_arrays")
     if fieldname not in cache:
         lengths = length_bytes(reader, fieldname)
         if not isinstance(lengths, bytes):  # another codec: asked per document

@@ -15,6 +15,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.storage.codec import block_docnums, block_weights, reads_blocks
+from search.storage.cache import memo
 
 # The field length each of Whoosh's 256 length bytes stands for.
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
@@ -45,7 +46,7 @@ def posting_blocks(reader, fieldname, term):
 
 def length_bytes(reader, fieldname):
     """The field's length byte of every document of the segment, read once per reader."""
-    cache = reader.__dict__.setdefault("_izde_length_bytes", {})
+    cache = memo(reader, "length_bytes")
     if fieldname not in cache:
         try:
             column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)

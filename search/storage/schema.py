@@ -26,6 +26,8 @@ from analyzers import LANGUAGES, analyzer_for
 from analyzers.kk import kazakh_folded_analyzer
 from analyzers.ru.stems import russian_stem_analyzer
 
+from search.storage.cache import memo
+
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
 SCHEMA_VERSION = 6
 
@@ -89,3 +91,11 @@ def build_schema() -> Schema:
     fields[FOLDED_FIELD] = TEXT(analyzer=kazakh_folded_analyzer(), phrase=True)
     fields[STEM_FIELD] = TEXT(analyzer=russian_stem_analyzer(), phrase=True)
     return Schema(**fields)
+
+
+def empty_fields(searcher) -> frozenset[str]:
+    """Search fields without a single word indexed (title_en when no record has a title ...)."""
+    cached = memo(searcher, "empty_fields")
+    if "fields" not in cached:
+        cached["fields"] = frozenset(f for f in SEARCH_FIELDS if not searcher.field_length(f))
+    return cached["fields"]

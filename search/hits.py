@@ -1,0 +1,53 @@
+"""What a search returns: hits, best first, and what was searched for them."""
+
+from dataclasses import dataclass
+
+from search.highlight.snippets import Snippet
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    paragraph: int  # 1-based, counting every paragraph of the file
+    lang: str
+    score: float
+    text: str
+    highlighted: Snippet
+
+    @property
+    def snippet(self) -> str:
+        """The best passage with matched words marked as ``**word**``."""
+        return self.highlighted.render()
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
+                "score": round(self.score, 4), "snippet": self.snippet,
+                "matches": self.highlighted.matches, "text": self.text}
+
+
+class Hits(list):
+    """The hits of a search, best first, and what was searched for them.
+
+    ``searched_for`` lists the texts searched (``["Qazaqtelekom", "Қазақтелеком"]``
+    for a Latin query); ``did_you_mean`` is the corrected query when a word the
+    index does not know was replaced, else None; ``folded`` says that Kazakh
+    paragraphs were also matched with their Kazakh letters folded (қ -> к ...).
+    """
+
+    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False):
+        super().__init__(hits)
+        self.searched_for = list(searched_for)
+        self.did_you_mean = did_you_mean
+        self.folded = folded
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    files: int
+    paragraphs: int
+    languages: dict[str, int]
+    size_bytes: int
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "paragraphs": self.paragraphs,
+                "languages": self.languages, "size_bytes": self.size_bytes}

@@ -1,0 +1,43 @@
+"""The one entry point from a query object to the best ``(docnum, score)``.
+
+Plain ORs of words and phrases are scored term at a time
+(:mod:`search.ranking.term_scoring`); anything else (AND, NOT, fuzzy words)
+through Whoosh's matchers with the same BM25F (:mod:`search.ranking.bm25`).
+Then words standing together rescore the best :data:`config.POOL`
+(:mod:`search.ranking.proximity`), whatever syntax the query used.
+"""
+
+from whoosh import query as q
+
+from search.ranking import config, proximity
+from search.ranking.bm25 import WEIGHTING
+from search.ranking.term_scoring import filter_documents, scored_clauses, top_documents
+from search.storage.positions import HitPositions
+
+
+def rank(searcher, query: q.Query, words: dict[str, list[frozenset[str]]],
+         filter_query: q.Query | None, limit: int) -> tuple[list[tuple[int, float]], HitPositions]:
+    """(the best ``limit`` (docnum, score), best first; the positions read on the way).
+
+    ``words`` holds each text field's index terms of each query word, in query
+    order (see :class:`search.query.syntax.ParsedQuery`); the positions are the
+    search's own, so snippets reuse what proximity read.
+    """
+    positions = HitPositions(searcher)
+    if not any(len(terms) > 1 for terms in words.values()):
+        return _scored(searcher, query, limit, filter_query), positions
+    # Whatever the limit, the best POOL are rescored, so a longer list starts
+    # with the same hits.
+    hits = _scored(searcher, query, max(limit, config.POOL), filter_query)
+    pool = proximity.rescore(positions, hits[:config.POOL], words)
+    return (pool + hits[config.POOL:])[:limit], positions
+
+
+def _scored(searcher, query: q.Query, limit: int, filter_query) -> list[tuple[int, float]]:
+    found = scored_clauses(query)
+    if found is None:
+        results = searcher.search(query, limit=limit, filter=filter_query)
+        return [(result.docnum, result.score) for result in results]
+    allowed = filter_documents(searcher, filter_query) if filter_query else None
+    terms, phrases = found
+    return top_documents(searcher, WEIGHTING, terms, limit, allowed, phrases)

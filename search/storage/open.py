@@ -1,0 +1,69 @@
+"""Opening, creating and writing the Whoosh side of an index folder.
+
+The one place that calls ``whoosh.index``: it installs the memory-mapped segment
+reader (:mod:`search.storage.segment_files`) before the first segment is opened,
+retries a TOC whose segments a concurrent commit just removed, and turns
+Whoosh's many failure types into Izde's errors.
+"""
+
+import warnings
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from search.errors import CorruptIndexError, IndexLockedError
+from search.storage import segment_files
+from search.storage.parallel import ParallelWriter
+from search.storage.posting_pool import TermPoolSegmentWriter
+
+# Reading a TOC whose segments a concurrent commit has just removed: tries.
+_OPEN_ATTEMPTS = 5
+
+
+def has_index_files(path: Path) -> bool:
+    """Whether ``path`` holds a Whoosh TOC (without unpickling the stored schema, which
+    fails when an analyzer class of an older Izde has been renamed or removed)."""
+    return any(path.glob("_MAIN_*.toc"))
+
+
+def open_index(path: Path, schema):
+    """The Whoosh index in ``path``, read with ``schema``; :class:`CorruptIndexError` if damaged."""
+    segment_files.install()
+    failure = None
+    # Whoosh leaves a damaged TOC file open when it fails to read it; the file
+    # is closed as the exception goes, so don't warn about it then.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        for _ in range(_OPEN_ATTEMPTS):
+            try:
+                return whoosh_index.open_dir(str(path), schema=schema)
+            except FileNotFoundError:
+                # A commit (a rebuild's, say) removed the segments of the TOC just
+                # read; reading the TOC again finds the new ones.
+                failure = "FileNotFoundError"
+            except Exception as error:  # Whoosh raises many types for a damaged folder
+                failure = error.__class__.__name__
+                break
+    raise CorruptIndexError(f"the index at {path} is damaged ({failure}); "
+                            f"rebuild it with `izde index --rebuild`")
+
+
+def create_index(path: Path, schema) -> None:
+    """Write an empty Whoosh index with ``schema`` into the folder ``path``."""
+    whoosh_index.create_in(str(path), schema).close()
+
+
+def open_writer(ix, path: Path, wait: float, procs: int = 1, limitmb: int = 128):
+    """A writer holding the index's lock; :class:`IndexLockedError` after ``wait`` seconds.
+
+    ``procs`` > 1 analyzes in that many processes: Whoosh's own MpWriter can drop
+    a worker's documents silently, :class:`ParallelWriter` cannot.
+    """
+    try:
+        if procs > 1:
+            return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)
+        return TermPoolSegmentWriter(ix, timeout=wait, limitmb=limitmb)
+    except LockError:
+        raise IndexLockedError(f"{path}: the index is being updated by another process; "
+                               f"try again when it finishes, or pass --wait SECONDS") from None

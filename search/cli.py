@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from analyzers import LANGUAGES, analyzer_for
+from analyzers.detect import LANGUAGES
 from search.errors import IzdeError
-from search.evaluation.typed_queries import REWRITES
+from search.evaluation import REWRITES
 
 DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
@@ -276,6 +276,8 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
     from search.evaluation import lemmas as lemma_eval
 
     pairs, sentences = lemma_eval.read_conllu(conllu)
+    from analyzers import analyzer_for
+
     analyzer = analyzer_for(lang)
     terms_of = lemma_eval.analyzer_terms(analyzer)
     report = lemma_eval.conflation_scores(pairs, terms_of).as_dict()

@@ -15,7 +15,7 @@ makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from whoosh.query import And, Term
 
@@ -24,11 +24,7 @@ from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
 from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
 from search.hits import Hit, Hits, IndexStats
-from search.ingest.health import HealthReport, check_index
-from search.ingest.indexer import Progress, UpdateReport, add_records, update_index
 from search.ingest.manifest import MANIFEST_NAME, Manifest
-from search.ingest.reading import DEFAULT_MAX_BYTES
-from search.ingest.transaction import transaction
 from search.query.rewrite import rewrite_query
 from search.query.syntax import ParsedQuery, parse_query
 from search.ranking.bm25 import WEIGHTING
@@ -36,6 +32,10 @@ from search.ranking.rank import rank
 from search.storage.damage import raised_by_damage
 from search.storage.open import (create_index, has_index_files, open_index, open_writer)
 from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
+
+if TYPE_CHECKING:
+    from search.ingest.health import HealthReport
+    from search.ingest.indexer import Progress, UpdateReport
 
 __all__ = ["Hit", "Hits", "Index", "IndexStats"]
 
@@ -97,9 +97,9 @@ class Index:
 
     # -- writing -------------------------------------------------------------
 
-    def update(self, paths: Iterable[str | Path], progress: Progress | None = None,
-               rebuild: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> UpdateReport:
+    def update(self, paths: Iterable[str | Path], progress: "Progress | None" = None,
+               rebuild: bool = False, max_bytes: int | None = None,
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> "UpdateReport":
         """Index new and changed files under ``paths``; drop files deleted from them.
 
         Everything happens in one Whoosh commit: searches running meanwhile see
@@ -111,8 +111,12 @@ class Index:
 
         ``procs`` > 1 analyzes paragraphs in that many processes, still in one
         commit; ``limitmb`` is each writer's memory budget before it spills a
-        sorted run to disk.
+        sorted run to disk. ``max_bytes`` skips larger files (default 50 MB).
         """
+        from search.ingest.indexer import update_index
+        from search.ingest.reading import DEFAULT_MAX_BYTES
+
+        max_bytes = max_bytes or DEFAULT_MAX_BYTES
         paths = list(paths)
         with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
                 (writer, manifest, report):
@@ -120,7 +124,7 @@ class Index:
                                        max_bytes=max_bytes))
         return report
 
-    def add_paragraphs(self, records: Iterable[dict], progress: Progress | None = None,
+    def add_paragraphs(self, records: Iterable[dict], progress: "Progress | None" = None,
                        wait: float = 0.0) -> int:
         """Index paragraphs that are not files: records ``{"id", "text"}`` (``"title"`` optional).
 
@@ -131,14 +135,19 @@ class Index:
             >>> ix.add_paragraphs([{"id": "doc-1", "text": "Лесные пожары в области Абай"}])
             1
         """
+        from search.ingest.indexer import add_records
+
         with self._writing(wait, progress=progress) as (writer, manifest, _report):
             added = add_records(writer, manifest, records, progress=progress)
         return added
 
     @contextmanager
-    def _writing(self, wait: float, rebuild: bool = False, progress: Progress | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, procs: int = 1, limitmb: int = 128):
+    def _writing(self, wait: float, rebuild: bool = False, progress: "Progress | None" = None,
+                 max_bytes: int | None = None, procs: int = 1, limitmb: int = 128):
         """Yields (writer, manifest, report) of one transaction (search.ingest.transaction)."""
+        # Writing modules load here, not at import: a search never pays for them.
+        from search.ingest.transaction import transaction
+
         self._close_searcher()
         if rebuild and self.exists and not self._opens():
             self.close()
@@ -182,8 +191,10 @@ class Index:
         manifest = Manifest.load(self.path) if self.exists else None
         return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
 
-    def check(self) -> HealthReport:
-        """How the index, its manifest and the files on disk disagree (see :mod:`search.ingest.health`)."""
+    def check(self) -> "HealthReport":
+        """How the index, its manifest and the files on disk disagree (search.ingest.health)."""
+        from search.ingest.health import check_index
+
         return check_index(self.path, self._open())
 
     # -- reading -------------------------------------------------------------

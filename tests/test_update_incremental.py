@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from search import CorruptIndexError, Index
-from search import index as index_module
+from search.ingest import indexer as indexer_module
 from search.ingest.manifest import MANIFEST_NAME, PENDING_NAME, FileEntry, Manifest
 
 FOREST = "Лесные пожары в области Абай уничтожили сотни гектаров леса.\n"
@@ -130,7 +130,7 @@ def test_rebuild_keeps_the_old_index_searchable_until_it_commits(corpus, index, 
 
     def failing(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(index_module, "update_index", failing)
+    monkeypatch.setattr(indexer_module, "update_index", failing)
     with pytest.raises(OSError):
         index.update([corpus], rebuild=True)
     monkeypatch.undo()

@@ -20,6 +20,7 @@ and copula forms: маған → мен), unstemmed.txt (function words kept who
 in the analyzer, stopwords.txt (auxiliaries and particles dropped).
 """
 
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,9 +50,9 @@ _NOUN_FAMILIES = frozenset({
 @lru_cache(maxsize=1)
 def stem_lexicon() -> "_Lexicon":
     """(stem, kind) -> (distinct corpus forms, forms by first suffix family), loaded on first use."""
-    lines = (_HERE / "stem_counts.tsv").read_text(encoding="utf-8").splitlines()
-    rows = (line.split("\t", 2) for line in lines if not line.startswith("#"))
-    return _Lexicon({(stem, kind): rest for stem, kind, rest in rows})
+    # Comment lines sort first and match no (stem, kind): no need to filter them out.
+    return _Lexicon(_SortedRows((_HERE / "stem_counts.tsv").read_text(encoding="utf-8")
+                                .splitlines()))
 
 
 class _Lexicon:
@@ -64,7 +65,7 @@ class _Lexicon:
 
     __slots__ = ("_rows", "_parsed")
 
-    def __init__(self, rows: dict[tuple[str, str], str]):
+    def __init__(self, rows: "dict[tuple[str, str], str] | _SortedRows"):
         self._rows, self._parsed = rows, {}
 
     def get(self, key: tuple[str, str], default=None):
@@ -76,6 +77,28 @@ class _Lexicon:
             total, families = row.split("\t")
             found = self._parsed[key] = (int(total), _FamilyCounts(families))
         return found
+
+
+class _SortedRows:
+    """``stem<TAB>kind<TAB>rest`` lines looked up by (stem, kind) with a binary search.
+
+    A dict of the 40,000 rows took ~50 ms to build, in every ``izde search`` (a
+    query's words are analyzed as Kazakh too); sorting lines that are already in
+    order is one pass (Timsort), and a look-up is ~16 string comparisons.
+    """
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines: list[str]):
+        lines.sort()  # the file is written sorted; this only guards a hand edit
+        self._lines = lines
+
+    def get(self, key: tuple[str, str], default=None):
+        prefix = f"{key[0]}\t{key[1]}\t"
+        i = bisect_left(self._lines, prefix)
+        if i < len(self._lines) and self._lines[i].startswith(prefix):
+            return self._lines[i][len(prefix):]
+        return default
 
 
 class _FamilyCounts:

@@ -23,8 +23,8 @@ import zlib
 from analyzers.kk.keyboard import fold_keyboard
 from analyzers.kk.latin import cyrillic_to_latin
 from analyzers.tokenize import WORD_PATTERN
+from search.evaluation import REWRITES
 
-REWRITES = ("exact", "folded", "folded-y", "latin", "typo1", "typo")
 _I_AS_Y = str.maketrans("іІ", "ыЫ")
 MIN_TYPO_WORD = 5  # shorter words get no typo (and are not corrected either)
 

@@ -23,7 +23,7 @@ from search.storage.schema import SCHEMA_VERSION
 
 @contextmanager
 def transaction(path: Path, writer, rebuild: bool = False, progress: Progress | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES):
+                max_bytes: int | None = None):
     """Yields (manifest, report) for ``writer`` (which holds the lock), then commits both.
 
     ``rebuild`` starts from an empty index in the same single commit, so the old
@@ -62,13 +62,14 @@ def transaction(path: Path, writer, rebuild: bool = False, progress: Progress | 
 
 
 def _reanalyze(writer, old: Manifest, report: UpdateReport, progress: Progress | None,
-               max_bytes: int) -> Manifest:
+               max_bytes: int | None) -> Manifest:
     """A fresh manifest whose files and records are indexed again with today's analysis."""
     roots = [root for root in old.roots if Path(root).exists()]
     with writer.reader() as reader:
         records = stored_records(reader, old.records)
     manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
     paths = roots or [p for p in old.files if Path(p).exists()]
-    report.absorb(update_index(writer, manifest, paths, progress=progress, max_bytes=max_bytes))
+    report.absorb(update_index(writer, manifest, paths, progress=progress,
+                               max_bytes=max_bytes or DEFAULT_MAX_BYTES))
     add_records(writer, manifest, records, progress=progress)
     return manifest

@@ -14,8 +14,6 @@ from whoosh.index import LockError
 
 from search.errors import CorruptIndexError, IndexLockedError
 from search.storage import segment_files
-from search.storage.parallel import ParallelWriter
-from search.storage.posting_pool import TermPoolSegmentWriter
 
 # Reading a TOC whose segments a concurrent commit has just removed: tries.
 _OPEN_ATTEMPTS = 5
@@ -60,6 +58,10 @@ def open_writer(ix, path: Path, wait: float, procs: int = 1, limitmb: int = 128)
     ``procs`` > 1 analyzes in that many processes: Whoosh's own MpWriter can drop
     a worker's documents silently, :class:`ParallelWriter` cannot.
     """
+    # Loaded when writing: a search never pays for multiprocessing.
+    from search.storage.parallel import ParallelWriter
+    from search.storage.posting_pool import TermPoolSegmentWriter
+
     try:
         if procs > 1:
             return ParallelWriter(ix, procs=procs, timeout=wait, limitmb=limitmb)

@@ -1,7 +1,7 @@
 """Izde: full-text search for Kazakh, Russian and English paragraphs.
 
-    >>> from search import Index
-    >>> hits = Index("index").search("лесные пожары", limit=3)
+    from search import Index
+    hits = Index("index").search("лесные пожары", limit=3)
 
 Names are imported on first use (PEP 562), so ``izde --help`` and scripts that
 need only an error class do not load Whoosh and the morphology.

@@ -1,10 +1,10 @@
 """The library's front door: an on-disk index of paragraphs you update and search.
 
-    >>> from search import Index
-    >>> ix = Index("index")
-    >>> report = ix.update(["seeds"])
-    >>> for hit in ix.search("лесные пожары", limit=3):
-    ...     print(hit.path, hit.paragraph, hit.lang, round(hit.score, 2), hit.snippet)
+    from search import Index
+    ix = Index("index")
+    report = ix.update(["seeds"])
+    for hit in ix.search("лесные пожары", limit=3):
+        print(hit.path, hit.paragraph, hit.lang, round(hit.score, 2), hit.snippet)
 
 The facade only: it owns the folder's lifecycle (open, create, close) and hands
 work to the layers below: :mod:`search.ingest` writes, :mod:`search.query`
@@ -132,8 +132,7 @@ class Index:
         an id already indexed replaces it. The language is detected from the text.
         Records live in the index only, so a file update never removes them.
 
-            >>> ix.add_paragraphs([{"id": "doc-1", "text": "Лесные пожары в области Абай"}])
-            1
+            ix.add_paragraphs([{"id": "doc-1", "text": "Лесные пожары в области Абай"}])  # -> 1
         """
         from search.ingest.indexer import add_records
 

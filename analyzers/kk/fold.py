@@ -12,8 +12,6 @@ Kazakh words are left alone::
     'iphone'
 """
 
-from whoosh.analysis import Filter
-
 from analyzers.cache import word_cache
 
 # Letters that may stand for a Kazakh Cyrillic letter (lowercase: the normalizer runs first).
@@ -43,15 +41,3 @@ def fold_lookalikes(word: str) -> str:
         return word
     return word.translate(LOOKALIKES)
 
-
-class LookalikeFoldFilter(Filter):
-    """Applies :func:`fold_lookalikes` to every token."""
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
-
-    def __call__(self, tokens):
-        fold = fold_lookalikes  # hot path: one local lookup per token
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token

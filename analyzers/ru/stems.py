@@ -31,15 +31,6 @@ def _stem_terms(form: str) -> tuple[str | None, tuple[str, ...]]:
     return _stemmer.stemWord(as_cyrillic(word)), ()
 
 
-def russian_stem(form: str) -> str | None:
-    """The stem field's term of a word form as the tokenizer cut it; None for a stop word.
-
-    >>> russian_stem("Дивизионном"), russian_stem("в")
-    ('дивизион', None)
-    """
-    return _stem_terms(form)[0]
-
-
 class RussianStemFilter(RussianLemmaFilter):
     """:class:`RussianLemmaFilter` with one Snowball stem per word instead of its lemmas."""
 

@@ -10,9 +10,9 @@ Files hold 3–30 paragraphs separated by blank lines; most files are in one
 language, about one in ten mixes languages, as news sites and reports do. The
 same sources, size and seed always give byte-identical files.
 
-    >>> from search.bench.corpus import make_corpus
-    >>> report = make_corpus(["corpus.jsonl.gz"], 10_000, "bench-10k", seed=1)
-    >>> report.files, report.paragraphs
+    from search.bench.corpus import make_corpus
+    report = make_corpus(["corpus.jsonl.gz"], 10_000, "bench-10k", seed=1)
+    report.files, report.paragraphs
 """
 
 import gzip
@@ -82,7 +82,9 @@ class CorpusReport:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """>>> split_sentences("Су тасқыны басталды. Адамдар көшірілді!")
+    """The sentences of ``paragraph``, cut where a sentence ends.
+
+    >>> split_sentences("Су тасқыны басталды. Адамдар көшірілді!")
     ['Су тасқыны басталды.', 'Адамдар көшірілді!']
     """
     return [s for s in _SENTENCE_BREAK.split(paragraph) if s.strip()]

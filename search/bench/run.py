@@ -14,9 +14,9 @@ Every figure is also given as a ratio to the references. The machine is
 shared and noisy, so compare ratios within one run rather than absolute
 figures across runs.
 
-    >>> from search.bench.run import run_benchmark
-    >>> result = run_benchmark("bench-10k", queries=200)
-    >>> print(format_table(result))
+    from search.bench.run import run_benchmark
+    result = run_benchmark("bench-10k", queries=200)
+    print(format_table(result))
 """
 
 import json

@@ -12,9 +12,9 @@
 
 Nothing is written: a check is safe while another process updates the index.
 
-    >>> from search import Index
-    >>> report = Index("index").check()
-    >>> report.healthy, report.summary()
+    from search import Index
+    report = Index("index").check()
+    report.healthy, report.summary()
 """
 
 import hashlib

@@ -9,9 +9,9 @@ so a never-ending trickle still gets indexed), and then one ordinary
 update is what makes the watcher correct whatever watchdog missed or merged:
 it stats every file and reads only the changed ones.
 
-    >>> import threading
-    >>> stop = threading.Event()
-    >>> Watcher(Index("index"), ["docs"], on_batch=lambda b: print(b.line())).run(stop)
+    import threading
+    stop = threading.Event()
+    Watcher(Index("index"), ["docs"], on_batch=lambda b: print(b.line())).run(stop)
 """
 
 import threading

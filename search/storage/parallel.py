@@ -18,7 +18,7 @@ checks that the segments hold exactly the documents it handed out, and
 terminates its workers on cancel. Its workers (:func:`_write_segment`) pool
 postings by term (:mod:`search.storage.posting_pool`), as the serial writer does.
 
-    >>> writer = ParallelWriter(whoosh_index, procs=2, limitmb=256)
+    writer = ParallelWriter(whoosh_index, procs=2, limitmb=256)
 """
 
 import multiprocessing

@@ -18,7 +18,7 @@ from search.codec import (WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, PackedBlo
                           packed_blocks)
 from search.term_scoring import (LENGTH_OF_BYTE, PhraseClause, SegmentTerm,
                                  bm25_parts, length_bytes, phrase_additions,
-                                 posting_blocks)
+                                 posting_blocks, Ranked)
 
 
 def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
@@ -52,7 +52,8 @@ def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
             for gain in gains:
                 scores[docnum] += gain
             matched[docnum] = True
-    return best_of(np.flatnonzero(matched), scores, limit)
+    docs = np.flatnonzero(matched)
+    return Ranked(best_of(docs, scores, limit), total=len(docs))
 
 
 def best_of(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:

@@ -40,7 +40,7 @@ from search import segment_files
 from search.hit_positions import HitPositions
 from search.marked_words import hits_matched_positions, matched_spans, snippet_fields
 from search.snippets import Snippet, snippet_of_spans
-from search.term_scoring import filter_documents, scored_clauses, top_documents
+from search.term_scoring import Ranked, filter_documents, scored_clauses, top_documents
 
 # Segments are read from their memory map, not copied into memory on open.
 segment_files.install()
@@ -137,14 +137,16 @@ class Hits(list):
     ``searched_for`` lists the texts searched (``["Qazaqtelekom", "Қазақтелеком"]``
     for a Latin query); ``did_you_mean`` is the corrected query when a word the
     index does not know was replaced, else None; ``folded`` says that Kazakh
-    paragraphs were also matched with their Kazakh letters folded (қ -> к ...).
+    paragraphs were also matched with their Kazakh letters folded (қ -> к ...);
+    ``total`` is how many paragraphs matched in all, for paging.
     """
 
-    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False):
+    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False, total=None):
         super().__init__(hits)
         self.searched_for = list(searched_for)
         self.did_you_mean = did_you_mean
         self.folded = folded
+        self.total = len(self) if total is None else total
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,13 @@ class Index:
             self._searcher = ix.searcher(weighting=_WEIGHTING)
         return self._searcher
 
+    def searcher(self):
+        """The Whoosh searcher of the index's last commit, for reading it directly
+        (:mod:`search.suggest`, :mod:`search.paragraph_context`). It is replaced once
+        another process commits: use it for one task, then ask again."""
+        with self._damage_reported():
+            return self._current_searcher()
+
     def parse(self, query: str) -> ParsedQuery:
         return parse_query(query, self._schema)
 
@@ -420,7 +429,7 @@ class Index:
                                               for (doc, _), fields in zip(hits, stored)])
             return Hits([self._hit(fields, score, doc, marked)
                          for (doc, score), fields in zip(hits, stored)],
-                        parsed.searched_for, parsed.did_you_mean, parsed.folded)
+                        parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
@@ -462,14 +471,16 @@ class Index:
         # whatever the limit, so a longer list starts with the same hits.
         hits = self._ranked(searcher, parsed.query, max(limit, proximity.POOL), combined)
         pool = proximity.rescore(positions, hits[:proximity.POOL], parsed.words)
-        return searcher, parsed, (pool + hits[proximity.POOL:])[:limit], positions
+        return (searcher, parsed, Ranked((pool + hits[proximity.POOL:])[:limit], hits.total),
+                positions)
 
     @staticmethod
-    def _ranked(searcher, query, limit: int, filter_query) -> list[tuple[int, float]]:
+    def _ranked(searcher, query, limit: int, filter_query) -> Ranked:
         found = scored_clauses(query)
         if found is None:
-            results = searcher.search(query, limit=limit, filter=filter_query)
-            return [(result.docnum, result.score) for result in results]
+            # Not skipping blocks by their best score, so the collector counts every match.
+            results = searcher.search(query, limit=limit, filter=filter_query, optimize=False)
+            return Ranked([(result.docnum, result.score) for result in results], len(results))
         allowed = filter_documents(searcher, filter_query) if filter_query else None
         terms, phrases = found
         return top_documents(searcher, _WEIGHTING, terms, limit, allowed, phrases)

@@ -462,6 +462,46 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json
     click.echo(bench.as_json(result) if as_json else bench.format_table(result))
 
 
+@bench_group.command("serve")
+@click.option("--url", default="http://127.0.0.1:8080", show_default=True,
+              help="A running `izde serve` on this machine.")
+@click.option("--clients", type=click.IntRange(1, 256), default=16, show_default=True)
+@click.option("--seconds", type=click.FloatRange(1, 3600), default=30.0, show_default=True)
+@click.option("--warmup", type=click.FloatRange(0, 600), default=5.0, show_default=True,
+              help="Seconds of load first, not counted (RSS 'before' is taken after it).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False),
+              help="Draw the queries from this corpus as `bench run` does (default: seed queries).")
+@click.option("--queries", "query_count", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the query set.")
+@click.option("--overhead-index", type=click.Path(exists=True, file_okay=False),
+              help="Also time the queries one at a time over HTTP and through Index.search "
+                   "on this index (the one served) in this process.")
+@click.option("--token", envvar="IZDE_TOKEN", default=None, help="The server's --token.")
+@json_option
+def bench_serve(url, clients, seconds, warmup, corpus, query_count, seed, overhead_index, token,
+                as_json):
+    """Load a local `izde serve`: queries/s, p50/p95/p99, errors, server RSS before and after."""
+    from search.service import load
+
+    if corpus:
+        from search.bench import make_queries
+        from search.indexer import discover_files
+
+        queries = [spec.izde() for spec in make_queries(discover_files([corpus])[0],
+                                                        query_count, seed=seed)]
+    else:
+        queries = list(load.SEED_QUERIES)
+    report = {}
+    if overhead_index:
+        report["overhead"] = load.http_overhead(url, overhead_index, queries, token=token)
+    report["load"] = load.run_load(url, queries, clients=clients, seconds=seconds,
+                                   warmup=warmup, token=token)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
+               else load.format_report(report))
+    if report["load"]["errors"]:
+        sys.exit(1)
+
+
 class _progress_bar:
     """A click progress bar on a terminal; a no-op callback when piped or quiet."""
 

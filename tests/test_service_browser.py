@@ -1,10 +1,6 @@
 """The search page in a real headless chromium, against a real uvicorn server."""
 
 import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,32 +16,18 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromium-driver are not installed "
                 "(apt-get install chromium chromium-driver)", allow_module_level=True)
 
-import uvicorn  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from search.service.app import ServiceConfig, create_app  # noqa: E402
+from tests.service_server import running_server  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def server(seeds_index):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(ServiceConfig(index=str(seeds_index.path))),
-                            host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with running_server(seeds_index.path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

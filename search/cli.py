@@ -206,10 +206,9 @@ def search_command(query, index_dir, limit, lang, as_json):
             _run_update(index, [], quiet=as_json)  # re-reads the files it already held
         hits = index.search(query, limit=limit, lang=lang)
     if as_json:
-        click.echo(json.dumps({"query": query, "searched_for": hits.searched_for,
-                               "did_you_mean": hits.did_you_mean, "folded": hits.folded,
-                               "hits": [h.as_dict() for h in hits]},
-                              ensure_ascii=False, indent=2))
+        from search.hits import search_response
+
+        click.echo(json.dumps(search_response(query, hits), ensure_ascii=False, indent=2))
     else:
         # On stderr, like every note: stdout stays one `path:paragraph` line per hit.
         for line in _search_notes(query, hits):
@@ -259,6 +258,49 @@ def stats_command(index_dir, as_json):
     click.echo(f"files: {stats.files:,}")
     click.echo(f"paragraphs: {stats.paragraphs:,} ({languages})")
     click.echo(f"size: {stats.size_bytes / 1024 / 1024:.1f} MB")
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback needs --token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--watch", "watch_paths", multiple=True, type=click.Path(exists=True),
+              help="Also keep the index current with this folder (repeatable).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes; each searches in threads.")
+@click.option("--token", envvar="IZDE_TOKEN", default=None,
+              help="Require `Authorization: Bearer TOKEN` on the API (or set IZDE_TOKEN); "
+                   "enables POST /api/update.")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve_command(index_dir, host, port, watch_paths, workers, token, access_log):
+    """Serve the index over HTTP: a search page at / and a JSON API under /api/.
+
+    \b
+    GET /api/search?q=...&limit=10&offset=0&lang=kk|ru|en
+    GET /api/suggest?q=prefix   GET /api/paragraph?path=...&paragraph=N&context=2
+    GET /api/health             POST /api/update (with --token)
+    """
+    try:
+        from search.service.app import ServiceConfig
+        from search.service.server import is_loopback, serve
+    except ImportError as error:
+        raise click.ClickException(f"{error.name} is missing; install the serve extra: "
+                                   f"pip install 'izde[serve]'") from None
+    if not is_loopback(host) and not token:
+        raise click.UsageError(f"--host {host} is reachable from other machines: "
+                               f"pass --token (or set IZDE_TOKEN)")
+    from search import Index
+
+    if not Index(index_dir).exists:
+        click.echo(f"izde: warning: no index at {index_dir} yet; the API answers 503 until "
+                   f"`izde index --index {index_dir}` builds it", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {index_dir} at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+    serve(ServiceConfig(index=index_dir, token=token, roots=tuple(watch_paths)), host=host,
+          port=port, workers=workers, watch=tuple(watch_paths), access_log=access_log)
+
+
 @main.group("eval")
 def eval_group():
     """Measure analyzers and ranking."""
@@ -420,6 +462,46 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json
                                  engines=engines or bench.ENGINES, procs=procs,
                                  limitmb=limitmb, seed=seed, progress=progress)
     click.echo(bench.as_json(result) if as_json else bench.format_table(result))
+
+
+@bench_group.command("serve")
+@click.option("--url", default="http://127.0.0.1:8080", show_default=True,
+              help="A running `izde serve` on this machine.")
+@click.option("--clients", type=click.IntRange(1, 256), default=16, show_default=True)
+@click.option("--seconds", type=click.FloatRange(1, 3600), default=30.0, show_default=True)
+@click.option("--warmup", type=click.FloatRange(0, 600), default=5.0, show_default=True,
+              help="Seconds of load first, not counted (RSS 'before' is taken after it).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False),
+              help="Draw the queries from this corpus as `bench run` does (default: seed queries).")
+@click.option("--queries", "query_count", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the query set.")
+@click.option("--overhead-index", type=click.Path(exists=True, file_okay=False),
+              help="Also time the queries one at a time over HTTP and through Index.search "
+                   "on this index (the one served) in this process.")
+@click.option("--token", envvar="IZDE_TOKEN", default=None, help="The server's --token.")
+@json_option
+def bench_serve(url, clients, seconds, warmup, corpus, query_count, seed, overhead_index, token,
+                as_json):
+    """Load a local `izde serve`: queries/s, p50/p95/p99, errors, server RSS before and after."""
+    from search.service import load
+
+    if corpus:
+        from search.bench.run import make_queries
+        from search.ingest.indexer import discover_files
+
+        queries = [spec.izde() for spec in make_queries(discover_files([corpus])[0],
+                                                        query_count, seed=seed)]
+    else:
+        queries = list(load.SEED_QUERIES)
+    report = {}
+    if overhead_index:
+        report["overhead"] = load.http_overhead(url, overhead_index, queries, token=token)
+    report["load"] = load.run_load(url, queries, clients=clients, seconds=seconds,
+                                   warmup=warmup, token=token)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
+               else load.format_report(report))
+    if report["load"]["errors"]:
+        sys.exit(1)
 
 
 class _progress_bar:

@@ -31,14 +31,16 @@ class Hits(list):
     ``searched_for`` lists the texts searched (``["Qazaqtelekom", "Қазақтелеком"]``
     for a Latin query); ``did_you_mean`` is the corrected query when a word the
     index does not know was replaced, else None; ``folded`` says that Kazakh
-    paragraphs were also matched with their Kazakh letters folded (қ -> к ...).
+    paragraphs were also matched with their Kazakh letters folded (қ -> к ...);
+    ``total`` is how many paragraphs matched in all, for paging.
     """
 
-    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False):
+    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False, total=None):
         super().__init__(hits)
         self.searched_for = list(searched_for)
         self.did_you_mean = did_you_mean
         self.folded = folded
+        self.total = len(self) if total is None else total
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,11 @@ class IndexStats:
     def as_dict(self) -> dict:
         return {"files": self.files, "paragraphs": self.paragraphs,
                 "languages": self.languages, "size_bytes": self.size_bytes}
+
+
+def search_response(query: str, hits: Hits) -> dict:
+    """``hits`` as the object scripts read, keys in a fixed order: what
+    ``izde search --json`` prints and ``GET /api/search`` returns."""
+    return {"query": query, "searched_for": hits.searched_for,
+            "did_you_mean": hits.did_you_mean, "folded": hits.folded,
+            "hits": [hit.as_dict() for hit in hits]}

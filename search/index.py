@@ -205,7 +205,12 @@ class Index:
 
     def searcher(self):
         """The Whoosh searcher of the latest commit, kept open between searches and
-        replaced when another commit lands; for ranking tools and tests."""
+        replaced when another commit lands: use it for one task, then ask again
+        (search.query.suggest, search.highlight.context, ranking tests)."""
+        with self._damage_reported():
+            return self._current_searcher()
+
+    def _current_searcher(self):
         ix = self._open()
         if self._searcher is not None and not self._searcher.up_to_date():
             self._close_searcher()  # another process committed since it was opened
@@ -237,7 +242,7 @@ class Index:
                              fields["text"], snippet_of_hit(fields, doc, marked, self._schema)
                              if marked is not None else Snippet(()))
                          for (doc, score), fields in zip(hits, stored)],
-                        parsed.searched_for, parsed.did_you_mean, parsed.folded)
+                        parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total)
 
     def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
@@ -266,7 +271,7 @@ class Index:
         not from a newer one."""
         if lang is not None and lang not in LANGUAGES:
             raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        searcher = self.searcher()
+        searcher = self._current_searcher()
         parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher))
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
@@ -279,7 +284,7 @@ class Index:
         manifest = Manifest.load(self.path) if self.exists else None
         if manifest is None:
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
-        searcher = self.searcher()
+        searcher = self._current_searcher()
         languages = {lang: searcher.doc_frequency("lang", lang) for lang in LANGUAGES}
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexStats(len(manifest.files), searcher.doc_count(), languages, size)

@@ -13,7 +13,7 @@ are the same to the last bit and either path may answer any query.
 import numpy as np
 
 from search.ranking.bm25 import bm25_parts
-from search.ranking.term_scoring import PhraseClause, SegmentTerm, phrase_additions
+from search.ranking.term_scoring import PhraseClause, Ranked, SegmentTerm, phrase_additions
 from search.storage.posting_arrays import deleted_mask, length_array, postings_arrays
 from search.storage.postings import LENGTH_OF_BYTE
 from search.storage.cache import memo
@@ -50,7 +50,8 @@ def top_documents(searcher, weighting, found: list[SegmentTerm], limit: int,
             for gain in gains:
                 scores[docnum] += gain
             matched[docnum] = True
-    return best_of(np.flatnonzero(matched), scores, limit)
+    docs = np.flatnonzero(matched)
+    return Ranked(best_of(docs, scores, limit), total=len(docs))
 
 
 def best_of(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:

@@ -11,13 +11,14 @@ from whoosh import query as q
 
 from search.ranking import config, proximity
 from search.ranking.bm25 import WEIGHTING
-from search.ranking.term_scoring import filter_documents, scored_clauses, top_documents
+from search.ranking.term_scoring import Ranked, filter_documents, scored_clauses, top_documents
 from search.storage.positions import HitPositions
 
 
 def rank(searcher, query: q.Query, words: dict[str, list[frozenset[str]]],
-         filter_query: q.Query | None, limit: int) -> tuple[list[tuple[int, float]], HitPositions]:
-    """(the best ``limit`` (docnum, score), best first; the positions read on the way).
+         filter_query: q.Query | None, limit: int) -> tuple[Ranked, HitPositions]:
+    """(the best ``limit`` (docnum, score), best first, with ``total``, how many matched;
+    the positions read on the way).
 
     ``words`` holds each text field's index terms of each query word, in query
     order (see :class:`search.query.syntax.ParsedQuery`); the positions are the
@@ -30,14 +31,15 @@ def rank(searcher, query: q.Query, words: dict[str, list[frozenset[str]]],
     # with the same hits.
     hits = _scored(searcher, query, max(limit, config.POOL), filter_query)
     pool = proximity.rescore(positions, hits[:config.POOL], words)
-    return (pool + hits[config.POOL:])[:limit], positions
+    return Ranked((pool + hits[config.POOL:])[:limit], hits.total), positions
 
 
-def _scored(searcher, query: q.Query, limit: int, filter_query) -> list[tuple[int, float]]:
+def _scored(searcher, query: q.Query, limit: int, filter_query) -> Ranked:
     found = scored_clauses(query)
     if found is None:
-        results = searcher.search(query, limit=limit, filter=filter_query)
-        return [(result.docnum, result.score) for result in results]
+        # Not skipping blocks by their best score, so the collector counts every match.
+        results = searcher.search(query, limit=limit, filter=filter_query, optimize=False)
+        return Ranked([(result.docnum, result.score) for result in results], len(results))
     allowed = filter_documents(searcher, filter_query) if filter_query else None
     terms, phrases = found
     return top_documents(searcher, WEIGHTING, terms, limit, allowed, phrases)

@@ -96,7 +96,15 @@ def top_documents(searcher, weighting, clauses: list[Clause], limit: int,
                                               lambda doc: scores.get(doc, 0.0), best).items():
             for gain in gains:
                 scores[docnum] = scores.get(docnum, 0.0) + gain
-    return best_of(scores, limit)
+    return Ranked(best_of(scores, limit), total=len(scores))
+
+
+class Ranked(list):
+    """The best (docnum, score) pairs, and ``total``: how many documents matched in all."""
+
+    def __init__(self, best=(), total: int = 0):
+        super().__init__(best)
+        self.total = total
 
 
 def _merged(clauses: list[Clause]) -> list[Clause]:

@@ -270,11 +270,22 @@ def eval_group():
 @click.option("--errors", "show_errors", type=int, default=0, help="Also list N error examples.")
 @click.option("--compare-stock", is_flag=True,
               help="Also time Whoosh's stock analyzer for the language on the same text.")
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Cross-validate: learn on all folds but one, score it, k times.")
+@click.option("--raw-text", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="With --folds and kk: build each fold's stem lexicon from this corpus's "
+                   "Kazakh paragraphs (.jsonl.gz) plus the training folds' text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
+def eval_lemmas(conllu, lang, show_errors, compare_stock, folds, raw_text, as_json):
     """Conflation precision/recall/F1 and throughput of an analyzer on a CoNLL-U treebank."""
     from search import lemma_eval
 
+    if folds:
+        from search import lemma_folds
+        report = lemma_folds.fold_report(conllu, lang, folds, raw_text, show_errors)
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
+                   else "\n".join(lemma_folds.report_lines(report)))
+        return
     pairs, sentences = lemma_eval.read_conllu(conllu)
     analyzer = analyzer_for(lang)
     terms_of = lemma_eval.analyzer_terms(analyzer)

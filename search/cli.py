@@ -179,7 +179,8 @@ def check_command(index_dir, as_json):
 @index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="How many paragraphs to show.")
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Only paragraphs in this language.")
+@click.option("--lang", type=click.Choice((*LANGUAGES, "other")),
+              help="Only paragraphs in this language (other: none of kk, ru, en).")
 @json_option
 def search_command(query, index_dir, limit, lang, as_json):
     """Search the index for QUERY; builds the index from seeds/ on first use.

@@ -17,9 +17,9 @@ form with two likely lemmas), which is why the paragraph was found.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from analyzers.positions import numbering_key, word_positions
+from analyzers.positions import numbering_key, word_positions_as_indexed
 from search.hit_positions import HitPositions
-from search.schema import COMPANION_FIELDS, text_field
+from search.schema import COMPANION_FIELDS, field_language, indexed_text, text_field
 
 
 def snippet_fields(lang: str) -> tuple[str, ...]:
@@ -63,8 +63,9 @@ def matched_spans(text: str, positions: dict[str, set[int]], schema) -> set[tupl
         if field_positions:
             analyzer = schema[fieldname].analyzer
             key = numbering_key(analyzer)
-            if key not in numberings:
-                numberings[key] = word_positions(analyzer, text)
+            if key not in numberings:  # Latin Kazakh is numbered as indexed, in Cyrillic
+                indexed = indexed_text(field_language(fieldname), text)
+                numberings[key] = word_positions_as_indexed(analyzer, text, indexed)
             where = numberings[key]
             spans.update(where[pos] for pos in field_positions if pos in where)
     return spans

@@ -46,8 +46,9 @@ FIELD_BOOSTS = {**{f: 1.0 for f in TEXT_FIELDS}, EXACT_FIELD: 0.25,
                 **{f: 2.0 for f in TITLE_FIELDS}, STEM_FIELD: 1.0}
 
 
-# Fields whose matched terms a hit's snippet marks (see Index._hit).
-_SNIPPET_FIELDS = frozenset({*TEXT_FIELDS, *COMPANION_FIELDS.values()})
+# Fields whose matched terms a hit's snippet marks (see Index._hit); exact is the
+# text field of paragraphs in no analyzed language (``other``).
+_SNIPPET_FIELDS = frozenset({*TEXT_FIELDS, *COMPANION_FIELDS.values(), EXACT_FIELD})
 
 _KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _CYRILLIC_LETTER = re.compile("[а-яёА-ЯЁ]")

@@ -1,11 +1,19 @@
-"""Telling Kazakh, Russian and English paragraphs apart.
+"""Telling Kazakh, Russian and English paragraphs apart, and setting the rest aside.
 
 Each word votes: a word with a Kazakh-only letter (ә ғ қ ң ө ұ ү һ і) or a
 frequent Kazakh function word votes Kazakh; a frequent Russian function word or
 a typically Russian inflection (-ого, -ых, -ение, -ться ...) votes Russian.
-Text written mostly in Latin letters is English. Words that vote neither way
-(names, numbers) leave the decision to ``default``, which callers set to the
-language of the surrounding file.
+Text written mostly in Latin letters is English, unless its words carry the
+2021 Kazakh Latin alphabet (ä ñ ū q, or Kazakh function words: jäne, men,
+bolyp), which makes it Kazakh. Words that vote neither way (names, numbers)
+leave the decision to ``default``, which callers set to the language of the
+surrounding file.
+
+Cyrillic text in a neighbouring language is ``other`` (indexed without stemming),
+not Kazakh: Ukrainian and Belarusian share і with Kazakh, Kyrgyz, Tatar, Bashkir
+and Uzbek share ә ғ қ ң ө ү. Letters Kazakh never uses decide (ї є ґ ў җ ҡ ҙ ҫ
+ҳ), with the Ukrainian/Belarusian conjunction і and Turkic text lacking all of
+қ ұ і, which no Kazakh paragraph of a few words does without.
 
     >>> detect_language("Су тасқыны кезеңіне дайындық")
     'kk'
@@ -18,10 +26,41 @@ language of the surrounding file.
 import re
 
 LANGUAGES = ("kk", "ru", "en")
+# Paragraphs in none of LANGUAGES (Ukrainian, Kyrgyz ...): indexed as written, not stemmed.
+OTHER = "other"
 
 _KAZAKH_LETTERS = re.compile("[әғқңөұүһі]")
-_CYRILLIC_WORD = re.compile(r"[а-яёәғқңөұүһі]+")
-_LATIN_LETTER = re.compile(r"[a-z]")
+_CYRILLIC_WORD = re.compile(r"[а-яёәғқңөұүһіїєґўјҗҡҙҫҳӣӯ]+")
+_LATIN_LETTER = re.compile(r"[a-zäğıñŋöşūü]")
+_LATIN_WORD = re.compile(r"[a-zäğıñŋöşūüі̇]+")
+
+# Letters of Cyrillic alphabets near Kazakh that Kazakh does not use: Ukrainian
+# ї є ґ, Belarusian and Uzbek ў, Tatar җ, Bashkir ҡ ҙ ҫ, Uzbek and Tajik ҳ, Tajik ӣ ӯ.
+_NEIGHBOUR_LETTERS = re.compile("[їєґўҗҡҙҫҳӣӯ]")
+# Frequent Ukrainian and Belarusian words spelt with letters Kazakh has (і, й).
+_NEIGHBOUR_WORDS = frozenset("і й що це від він вона які який яка його її був була було "
+                             "також після року між ці цей ця гэта што ад ён яны".split())
+# Kazakh letters Russian lacks (many shared with Kyrgyz, Tatar, Bashkir, Uzbek), and
+# the ones of them only Kazakh writes among its Turkic neighbours (қ ұ і; Uzbek қ
+# comes with ў ҳ, caught above).
+_TURKIC_LETTERS = re.compile("[әғқңөұүһ]")
+_KAZAKH_ONLY = re.compile("[құі]")
+# A paragraph of at least this many words lacking letters every Kazakh text has
+# is not Kazakh (Kyrgyz жана, үчүн without қ ұ і; Ukrainian і without ә ғ қ ң ө ұ ү).
+_MIN_WORDS_WITHOUT = 6
+# Share of words that must vote for a neighbour language to set a paragraph aside.
+_NEIGHBOUR_SHARE = 0.1
+
+# Kazakh Latin (2021): letters English does not use; ı ğ ş ö ü are Turkish too, so
+# they count only beside a Kazakh-only one.
+_KAZAKH_LATIN_LETTERS = re.compile("[äñŋū]|q(?!u)")
+_TURKIC_LATIN_LETTERS = re.compile("[ığşöü]")
+# (Not men, da, de, bar, sol: English, Turkish or Spanish words too.)
+_KAZAKH_LATIN_WORDS = frozenset(
+    "pen jäne dep boiynşa arasynda turaly jyly osy joq boldy bolyp bolsa edı emes bır "
+    "ony onyñ üşın".split())
+# Share of Latin words with Kazakh evidence that makes Latin text Kazakh, not English.
+_KAZAKH_LATIN_SHARE = 0.15
 
 # Frequent Kazakh words spelt only with letters shared with Russian.
 _KAZAKH_WORDS = frozenset(
@@ -55,11 +94,46 @@ def language_votes(text: str) -> tuple[int, int, int]:
     return kazakh, russian, english
 
 
+def is_latin_kazakh(text: str) -> bool:
+    """Whether Latin-letter text is Kazakh in the 2021 alphabet rather than English.
+
+        >>> is_latin_kazakh("Topyraq eroziiasy auyl şaruaşylyğyna zian keltıredı")
+        True
+        >>> is_latin_kazakh("Qatar Airways flights to Astana resume")
+        False
+    """
+    words = _LATIN_WORD.findall(text.lower())
+    kazakh = sum(1 for w in words if w in _KAZAKH_LATIN_WORDS or _KAZAKH_LATIN_LETTERS.search(w))
+    turkic = sum(1 for w in words if w not in _KAZAKH_LATIN_WORDS
+                 and not _KAZAKH_LATIN_LETTERS.search(w) and _TURKIC_LATIN_LETTERS.search(w))
+    votes = kazakh + turkic if kazakh else 0
+    return votes >= 2 and votes >= _KAZAKH_LATIN_SHARE * len(words)
+
+
+def _neighbour_language(words: list[str]) -> bool:
+    """Cyrillic words that read as Ukrainian, Belarusian, Kyrgyz, Tatar, Bashkir or Uzbek."""
+    words = [w for w in words if len(w) > 1 or w == "і"]  # not abbreviations (ғ. for ғасыр)
+    neighbour = sum(1 for w in words if w in _NEIGHBOUR_WORDS or _NEIGHBOUR_LETTERS.search(w))
+    if neighbour >= 2 and neighbour >= _NEIGHBOUR_SHARE * len(words):
+        return True  # one word is a quoted name (Київ in a Russian paragraph)
+    if len(words) < _MIN_WORDS_WITHOUT:
+        return False
+    turkic = sum(1 for w in words if _TURKIC_LETTERS.search(w))
+    with_i = sum(1 for w in words if "і" in w)
+    # Ukrainian/Belarusian: і without any Turkic letter; Kyrgyz, Tatar ...: Turkic
+    # letters without қ ұ і. A Kazakh paragraph of several words has both.
+    return (with_i >= 2 and not turkic) or (turkic >= 2 and not any(_KAZAKH_ONLY.search(w)
+                                                                    for w in words))
+
+
 def detect_language(text: str, default: str = "ru") -> str:
-    """Return "kk", "ru" or "en" for a paragraph; ``default`` when there is no evidence."""
+    """Return "kk", "ru", "en" or "other" for a paragraph; ``default`` when there is
+    no evidence."""
     kazakh, russian, english = language_votes(text)
     if english:
-        return "en"
+        return "kk" if is_latin_kazakh(text) else "en"
+    if _neighbour_language(_CYRILLIC_WORD.findall(text.lower())):
+        return OTHER
     if kazakh > russian:
         return "kk"
     if russian > kazakh:

@@ -27,6 +27,22 @@ def word_positions(analyzer, text: str) -> dict[int, tuple[int, int]]:
     return {token.pos: (token.startchar, token.endchar) for token in tokens}
 
 
+def word_positions_as_indexed(analyzer, text: str, indexed: str) -> dict[int, tuple[int, int]]:
+    """:func:`word_positions` of ``indexed`` (the text as its field indexed it, e.g.
+    transliterated), with each span moved to the same word of ``text``: the two
+    must tokenize into the same words in the same order."""
+    if indexed == text:
+        return word_positions(analyzer, text)
+    tokenizer = analyzer.items[0]
+    spans = [(t.startchar, t.endchar) for t in tokenizer(text, chars=True, mode="index")]
+    indexed_spans = [(t.startchar, t.endchar)
+                     for t in tokenizer(indexed, chars=True, mode="index")]
+    if len(spans) != len(indexed_spans):
+        return {}  # no safe alignment: no words marked rather than wrong ones
+    moved = dict(zip(indexed_spans, spans))
+    return {pos: moved[span] for pos, span in word_positions(analyzer, indexed).items()}
+
+
 def numbering_key(analyzer) -> tuple:
     """Equal for analyzers that number words alike (the same tokenizer and stop words):
     the Russian lemma and stem fields do."""

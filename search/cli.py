@@ -179,7 +179,8 @@ def check_command(index_dir, as_json):
 @index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="How many paragraphs to show.")
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Only paragraphs in this language.")
+@click.option("--lang", type=click.Choice((*LANGUAGES, "other")),
+              help="Only paragraphs in this language (other: none of kk, ru, en).")
 @json_option
 def search_command(query, index_dir, limit, lang, as_json):
     """Search the index for QUERY; builds the index from seeds/ on first use.
@@ -312,11 +313,22 @@ def eval_group():
 @click.option("--errors", "show_errors", type=int, default=0, help="Also list N error examples.")
 @click.option("--compare-stock", is_flag=True,
               help="Also time Whoosh's stock analyzer for the language on the same text.")
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Cross-validate: learn on all folds but one, score it, k times.")
+@click.option("--raw-text", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="With --folds and kk: build each fold's stem lexicon from this corpus's "
+                   "Kazakh paragraphs (.jsonl.gz) plus the training folds' text.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_lemmas(conllu, lang, show_errors, compare_stock, as_json):
+def eval_lemmas(conllu, lang, show_errors, compare_stock, folds, raw_text, as_json):
     """Conflation precision/recall/F1 and throughput of an analyzer on a CoNLL-U treebank."""
     from search.evaluation import lemmas as lemma_eval
 
+    if folds:
+        from search.evaluation import lemma_folds
+        report = lemma_folds.fold_report(conllu, lang, folds, raw_text, show_errors)
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
+                   else "\n".join(lemma_folds.report_lines(report)))
+        return
     pairs, sentences = lemma_eval.read_conllu(conllu)
     from analyzers import analyzer_for
 

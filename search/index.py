@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Iterable
 from whoosh.query import And, Term
 
 from analyzers import LANGUAGES
+from analyzers.detect import OTHER
 from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
 from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
@@ -269,8 +270,9 @@ class Index:
         """(searcher, rewritten query, [(docnum, score)], positions read so far): docnums
         mean something only to that searcher, so stored fields must be read from it,
         not from a newer one."""
-        if lang is not None and lang not in LANGUAGES:
-            raise IzdeError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        if lang is not None and lang not in (*LANGUAGES, OTHER):
+            raise IzdeError(f"unknown language {lang!r}; use one of "
+                            f"{', '.join((*LANGUAGES, OTHER))}")
         searcher = self._current_searcher()
         parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher))
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
@@ -285,6 +287,6 @@ class Index:
         if manifest is None:
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
         searcher = self._current_searcher()
-        languages = {lang: searcher.doc_frequency("lang", lang) for lang in LANGUAGES}
+        languages = {lang: searcher.doc_frequency("lang", lang) for lang in (*LANGUAGES, OTHER)}
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexStats(len(manifest.files), searcher.doc_count(), languages, size)

@@ -30,16 +30,20 @@ MIN_FORMS = 2
 
 
 def corpus_forms(path) -> Counter:
-    forms = Counter()
+    """Word forms of the Kazakh paragraphs of a JSON-lines corpus (``lang`` == "kk")."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            paragraph = json.loads(line)
-            if paragraph.get("lang") != "kk":
-                continue
-            for match in _PART_PATTERN.finditer(paragraph["text"]):
-                word = fold_lookalikes(normalize_word(match.group()))
-                if word.isalpha():
-                    forms[word] += 1
+        paragraphs = (json.loads(line) for line in lines)
+        return text_forms(p["text"] for p in paragraphs if p.get("lang") == "kk")
+
+
+def text_forms(texts) -> Counter:
+    """Word forms of running text, as the stemmer looks them up (normalized, folded)."""
+    forms = Counter()
+    for text in texts:
+        for match in _PART_PATTERN.finditer(text):
+            word = fold_lookalikes(normalize_word(match.group()))
+            if word.isalpha():
+                forms[word] += 1
     return forms
 
 
@@ -58,16 +62,20 @@ def stem_counts(forms) -> dict:
     return seen
 
 
-def main(corpus: str) -> None:
-    seen = stem_counts(corpus_forms(corpus))
-    rows = []
-    for (stem, kind), by_family in seen.items():
+def lexicon_rows(forms) -> dict:
+    """(stem, kind) -> "total\tfamily=n ..." as in stem_counts.tsv (stemmer.use_lexicon)."""
+    rows = {}
+    for (stem, kind), by_family in stem_counts(forms).items():
         total = len(set().union(*by_family.values()))
         if total >= MIN_FORMS or "" in by_family:
             families = " ".join(f"{name or '-'}={len(forms)}"
                                 for name, forms in sorted(by_family.items()))
-            rows.append((stem, kind, total, families))
-    rows.sort()
+            rows[stem, kind] = f"{total}\t{families}"
+    return rows
+
+
+def main(corpus: str) -> None:
+    rows = sorted(lexicon_rows(corpus_forms(corpus)).items())
     with open(LEXICON, "w", encoding="utf-8") as out:
         out.write("# stem\tkind\tdistinct corpus forms read as stem + suffixes\t"
                   "forms by first suffix family (- = the bare stem)\n")
@@ -75,8 +83,8 @@ def main(corpus: str) -> None:
                   "(its Kazakh paragraphs: KazNERD and KazQAD ids)\n")
         out.write("# holds word stems and counts only, no running text; "
                   "confirm the source licenses before redistributing\n")
-        for stem, kind, total, families in rows:
-            out.write(f"{stem}\t{kind}\t{total}\t{families}\n")
+        for (stem, kind), counts in rows:
+            out.write(f"{stem}\t{kind}\t{counts}\n")
     print(f"{LEXICON}: {len(rows):,} stems", file=sys.stderr)
 
 

@@ -4,6 +4,8 @@
     'Қазақтелеком'
     >>> latin_to_cyrillic("su tasqyny")
     'су тасқыны'
+    >>> latin_to_cyrillic("topyraq eroziiasy, ekonomika, Elorda")
+    'топырақ эрозиясы, экономика, Елорда'
 
 The table is data (``latin_alphabet.tsv``). Python's ``"I".lower()`` is ``i``, but in
 Kazakh Latin ``I`` is the capital of ``ı`` (І) and ``İ`` of ``i`` (И), so case is
@@ -51,18 +53,64 @@ def _word_to_cyrillic(word: str) -> str:
         # i after a vowel closes the syllable: "ai" is ай (Май, тай), not аи.
         if match.group() == "i" and out and out[-1][-1] in _VOWELS:
             letter = "й"
+        # ia is я at the start, after a vowel or after и (ұя, Aziia); after a
+        # consonant it is и+а (материал, миллиард, медиа: 2.5x more often than
+        # consonant+я, Тянь-Шань, in the collection's Kazakh). Not iu: бюджет, абсолют.
+        elif match.group() == "ia" and out and out[-1][-1] not in _VOWELS:
+            letter = "иа"
         out.append(letter)
         position = match.end()
     out.append(lowered[position:])
     converted = "".join(out)
+    if converted.startswith("е") and _loan_initial_e(lowered) and not _native_e(converted):
+        converted = "э" + converted[1:]
     if word[:1].isupper():
         converted = converted[:1].upper() + converted[1:]
     return converted
 
 
+# The 2021 alphabet writes Э as E, but Cyrillic Kazakh keeps Э at the start of Russian
+# loans (эрозия, экология, экономика). Their shape tells them from native е-words,
+# which are harmonic (ел, екі, есеп, ерте): one or two consonants and then a back
+# vowel or и, which native words write ı (эрозия, этап, экипаж, эктодерма); or a
+# front vowel with a consonant-led и later (энергия, электрон); or the clusters
+# of экспорт, эксперт, эффект, электр. Compounds of ел/ер and names (Елорда, Елбасы, Ерлан)
+# have the shape too: an е-spelling attested in the stem lexicon stays е.
+_CONSONANT = r"[^aeiouyäöüūı\W]"
+_LOAN_E = re.compile(rf"e(?:ks|kz|ff|lektr|{_CONSONANT}{{1,2}}(?:[aouyūi]|e.*{_CONSONANT}i))")
+
+
+def _loan_initial_e(lowered: str) -> bool:
+    return bool(_LOAN_E.match(lowered))
+
+
+def _native_e(cyrillic: str) -> bool:
+    """Whether the е-spelling is an attested Kazakh stem, as compounds of ел/ер are
+    (елорда, Елбасы), which the loan shape would take for э."""
+    from analyzers.kk.stemmer import stem_kazakh, stem_lexicon
+    stem = stem_kazakh(cyrillic.lower())
+    return any(stem_lexicon().get((stem, kind)) for kind in ("noun", "verb"))
+
+
 def latin_to_cyrillic(text: str) -> str:
     """Transliterate the Latin letters of ``text``; everything else is kept."""
     return re.sub(r"[^\W\d_]+", lambda m: _word_to_cyrillic(m.group()), text)
+
+
+_LATIN_LETTERS = re.compile(r"[^\W\d_а-яёәғқңөұүһі]", re.IGNORECASE)
+_CYRILLIC_LETTERS = re.compile("[а-яёәғқңөұүһі]", re.IGNORECASE)
+
+
+def as_cyrillic(text: str) -> str:
+    """Kazakh text as the Kazakh fields index it: transliterated when written mostly
+    in Latin letters, else unchanged (English names in Cyrillic text stay as they are).
+
+        >>> as_cyrillic("Topyraq eroziiasy")
+        'Топырақ эрозиясы'
+    """
+    if len(_LATIN_LETTERS.findall(text)) <= len(_CYRILLIC_LETTERS.findall(text)):
+        return text
+    return latin_to_cyrillic(text)
 
 
 def looks_kazakh_latin(text: str) -> bool:

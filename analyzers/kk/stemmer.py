@@ -24,7 +24,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
-from analyzers.cache import word_cache
+from analyzers.cache import clear_caches, word_cache
 from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED, analyses,
                                       dictionary_spellings)
 from analyzers.kk.suffixes import NOUN, VERB
@@ -47,9 +47,26 @@ _NOUN_FAMILIES = frozenset({
 })
 
 
-@lru_cache(maxsize=1)
 def stem_lexicon() -> "_Lexicon":
     """(stem, kind) -> (distinct corpus forms, forms by first suffix family), loaded on first use."""
+    return _installed_lexicon or _file_lexicon()
+
+
+# A lexicon built in memory that replaces stem_counts.tsv (see use_lexicon).
+_installed_lexicon = None
+
+
+def use_lexicon(rows: dict | None) -> None:
+    """Stem with ``rows`` (build_lexicon.lexicon_rows) instead of stem_counts.tsv; None
+    goes back to the file. Cross-validation (search.evaluation.lemma_folds) builds a
+    lexicon per fold from text that excludes the scored fold. Empties the per-form caches."""
+    global _installed_lexicon
+    _installed_lexicon = _Lexicon(rows) if rows is not None else None
+    clear_caches()
+
+
+@lru_cache(maxsize=1)
+def _file_lexicon() -> "_Lexicon":
     # Comment lines sort first and match no (stem, kind): no need to filter them out.
     return _Lexicon(_SortedRows((_HERE / "stem_counts.tsv").read_text(encoding="utf-8")
                                 .splitlines()))

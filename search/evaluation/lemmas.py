@@ -52,14 +52,37 @@ def read_conllu(path: str | Path) -> tuple[list[tuple[str, str]], list[str]]:
     numbers, foreign material and forms without letters are skipped; forms and
     lemmas are lowercased with ё folded to е.
     """
-    pairs: set[tuple[str, str]] = set()
-    sentences: list[str] = []
+    sentences = read_sentences(path)
+    pairs = {pair for sentence in sentences for pair in sentence.pairs}
+    return sorted(pairs), [sentence.text for sentence in sentences if sentence.text]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One treebank sentence: its raw text and its (form, lemma) word pairs."""
+    text: str
+    pairs: tuple
+
+
+def read_sentences(path: str | Path) -> list[Sentence]:
+    """The sentences of a CoNLL-U file in order, words filtered as in :func:`read_conllu`."""
+    sentences: list[Sentence] = []
+    text, pairs = "", []
+
+    def close():
+        if text or pairs:
+            sentences.append(Sentence(text, tuple(pairs)))
+
     with open(path, encoding="utf-8") as lines:
         for line in lines:
-            if line.startswith("# text ="):
-                sentences.append(line.split("=", 1)[1].strip())
+            if not line.strip():
+                close()
+                text, pairs = "", []
                 continue
-            if not line.strip() or line.startswith("#"):
+            if line.startswith("# text ="):
+                text = line.split("=", 1)[1].strip()
+                continue
+            if line.startswith("#"):
                 continue
             columns = line.rstrip("\n").split("\t")
             if len(columns) < 4 or not columns[0].isdigit():
@@ -67,8 +90,9 @@ def read_conllu(path: str | Path) -> tuple[list[tuple[str, str]], list[str]]:
             form, lemma, upos = columns[1], columns[2], columns[3]
             if upos in _SKIPPED_UPOS or not any(c.isalpha() for c in form):
                 continue
-            pairs.add((_fold(form), _fold(lemma)))
-    return sorted(pairs), sentences
+            pairs.append((_fold(form), _fold(lemma)))
+    close()
+    return sentences
 
 
 def _pairs_sharing_a_key(keys_by_form: dict[str, set[str]]) -> set[tuple[str, str]]:

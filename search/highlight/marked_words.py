@@ -17,10 +17,10 @@ form with two likely lemmas), which is why the paragraph was found.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from analyzers.positions import numbering_key, word_positions
+from analyzers.positions import numbering_key, word_positions_as_indexed
 from search.highlight.snippets import Snippet, snippet_of_spans
 from search.storage.positions import HitPositions
-from search.storage.schema import COMPANION_FIELDS, text_field
+from search.storage.schema import COMPANION_FIELDS, field_language, indexed_text, text_field
 
 
 def snippet_fields(lang: str) -> tuple[str, ...]:
@@ -64,8 +64,9 @@ def matched_spans(text: str, positions: dict[str, set[int]], schema) -> set[tupl
         if field_positions:
             analyzer = schema[fieldname].analyzer
             key = numbering_key(analyzer)
-            if key not in numberings:
-                numberings[key] = word_positions(analyzer, text)
+            if key not in numberings:  # Latin Kazakh is numbered as indexed, in Cyrillic
+                indexed = indexed_text(field_language(fieldname), text)
+                numberings[key] = word_positions_as_indexed(analyzer, text, indexed)
             where = numberings[key]
             spans.update(where[pos] for pos in field_positions if pos in where)
     return spans

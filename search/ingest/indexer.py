@@ -23,7 +23,7 @@ from search.ingest.manifest import FileEntry, Manifest, SkippedFile
 from search.ingest.paragraphs import content_paragraphs
 from search.ingest.html_text import HTML_SUFFIXES
 from search.ingest.reading import DEFAULT_MAX_BYTES, file_text
-from search.storage.schema import EXACT_FIELD, companion_fields, text_field, title_field
+from search.storage.schema import EXACT_FIELD, language_fields
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
 
@@ -108,8 +108,8 @@ def documents_for(path: Path, text: str):
         lang = detect_language(paragraph.text, default=file_lang)
         yield {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
-            "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
-            EXACT_FIELD: paragraph.text, **companion_fields(lang, paragraph.text),
+            "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
+            **language_fields(lang, paragraph.text),
         }
 
 
@@ -124,9 +124,9 @@ def document_for_record(record: dict) -> dict:
     lang = detect_language(text)
     doc_id = str(record["id"])
     document = {"path": doc_id, "file": doc_id, "paragraph": 1, "lang": lang, "text": text,
-                text_field(lang): text, EXACT_FIELD: text, **companion_fields(lang, text)}
+                EXACT_FIELD: text, **language_fields(lang, text, record.get("title"))}
     if record.get("title"):
-        document[title_field(lang)] = document["title"] = record["title"]
+        document["title"] = record["title"]
     return document
 
 

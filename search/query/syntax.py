@@ -38,8 +38,9 @@ _QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 _SYNTAX = re.compile(r"[\"()~*?^\[\]{}]|(?<![^\s(])[+-]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 
-# Fields whose matched terms a hit's snippet marks (see Index._hit).
-_SNIPPET_FIELDS = frozenset({*TEXT_FIELDS, *COMPANION_FIELDS.values()})
+# Fields whose matched terms a hit's snippet marks (see Index._hit); exact is the
+# text field of paragraphs in no analyzed language (``other``).
+_SNIPPET_FIELDS = frozenset({*TEXT_FIELDS, *COMPANION_FIELDS.values(), EXACT_FIELD})
 
 _KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _CYRILLIC_LETTER = re.compile("[а-яёА-ЯЁ]")

@@ -15,6 +15,11 @@ Kazakh-only letters folded as a Russian keyboard types them (қ -> к, і -> и 
 so ``казактелеком`` finds ``Қазақтелеком`` (see :mod:`search.query.rewrite` for when it
 is searched); ``stem_ru`` holds Russian paragraphs as Snowball stems, so words of
 one root but another part of speech meet (``дивизионе`` / ``дивизионном``).
+
+Kazakh written in the 2021 Latin alphabet fills the Kazakh fields transliterated
+to Cyrillic (:func:`indexed_text`), so Cyrillic queries find it; ``text`` and
+``exact`` keep it as written. A paragraph in none of the three languages
+(Ukrainian, Kyrgyz ..., tagged ``other``) fills only ``exact``.
 """
 
 from analyzers.normalize import NormalizeFilter
@@ -23,13 +28,15 @@ from whoosh.analysis import IDTokenizer, LowercaseFilter
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from analyzers import LANGUAGES, analyzer_for
+from analyzers.detect import OTHER
+from analyzers.kk.latin import as_cyrillic
 from analyzers.kk import kazakh_folded_analyzer
 from analyzers.ru.stems import russian_stem_analyzer
 
 from search.storage.cache import memo
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: Latin Kazakh indexed in Cyrillic, `other` paragraphs
 
 EXACT_FIELD = "exact"
 # Companion fields are named <kind>_<lang> so that field_language() gives their
@@ -41,7 +48,8 @@ STEM_LANG = "ru"
 
 
 def text_field(lang: str) -> str:
-    return f"text_{lang}"
+    """The field of a paragraph's text in ``lang``; ``other`` has only ``exact``."""
+    return EXACT_FIELD if lang == OTHER else f"text_{lang}"
 
 
 def title_field(lang: str) -> str:
@@ -67,6 +75,23 @@ def companion_fields(lang: str, text: str) -> dict:
     """The paragraph's text for its language's companion field, if it has one."""
     companion = COMPANION_FIELDS.get(lang)
     return {companion: text} if companion else {}
+
+
+def indexed_text(lang: str | None, text: str) -> str:
+    """The text as ``lang``'s fields index it: Latin-script Kazakh in Cyrillic."""
+    return as_cyrillic(text) if lang == FOLDED_LANG else text
+
+
+def language_fields(lang: str, text: str, title: str | None = None) -> dict:
+    """The fields a paragraph in ``lang`` fills besides ``exact``: its language's text
+    (and title) field and companion, as :func:`indexed_text` gives them."""
+    if lang == OTHER:
+        return {}
+    indexed = indexed_text(lang, text)
+    fields = {text_field(lang): indexed, **companion_fields(lang, indexed)}
+    if title:
+        fields[title_field(lang)] = indexed_text(lang, title)
+    return fields
 
 
 def field_language(fieldname: str) -> str | None:

@@ -25,8 +25,8 @@ _DECODING_ERRORS = (WhooshCorruptIndexError, FileFormatError, FileVersionError, 
 # Damage when raised while decoding a segment; anywhere else, a bug to show.
 _LOOKUP_ERRORS = (LookupError, ValueError, OverflowError)
 _SEGMENT_READERS = (str(Path(whoosh.__file__).parent),
-                    str(Path(__file__).with_name("codec.py")),
-                    str(Path(__file__).with_name("segment_files.py")))
+                    *(str(Path(__file__).with_name(name)) for name in (
+                        "codec.py", "segment_files.py", "postings.py", "posting_arrays.py")))
 
 
 def raised_by_damage(error: BaseException) -> bool:

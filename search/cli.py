@@ -215,7 +215,9 @@ def search_command(query, index_dir, limit, lang, as_json):
         for line in _search_notes(query, hits):
             click.echo(line, err=True)
         for hit in hits:
-            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}", fg="magenta")
+            page = f" p.{hit.page}" if hit.page is not None else ""
+            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}{page}",
+                                   fg="magenta")
             meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
             click.echo(f"{location} {meta}")
             snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \

@@ -119,6 +119,8 @@ class Hit:
     score: float
     text: str
     highlighted: Snippet
+    page: int | None = None  # the PDF page the paragraph stands on; None elsewhere
+    title: str | None = None  # the heading it stands under, or a record's title
 
     @property
     def snippet(self) -> str:
@@ -128,7 +130,9 @@ class Hit:
     def as_dict(self) -> dict:
         return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
                 "score": round(self.score, 4), "snippet": self.snippet,
-                "matches": self.highlighted.matches, "text": self.text}
+                "matches": self.highlighted.matches, "text": self.text,
+                **({"page": self.page} if self.page is not None else {}),
+                **({"title": self.title} if self.title else {})}
 
 
 class Hits(list):
@@ -486,7 +490,8 @@ class Index:
                                        self._schema[text_field(lang)].analyzer.items[0])
         else:
             snippet = Snippet(())
-        return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet)
+        return Hit(stored["path"], stored["paragraph"], lang, score, stored["text"], snippet,
+                   stored.get("page"), stored.get("title"))
 
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None

@@ -20,12 +20,12 @@ from typing import Callable, Iterable
 from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
 from search.manifest import FileEntry, Manifest, SkippedFile
-from search.paragraphs import content_paragraphs
-from search.html_text import HTML_SUFFIXES
-from search.reading import DEFAULT_MAX_BYTES, file_text
+from search.formats import READABLE_SUFFIXES, MissingReaderError, read_blocks
+from search.paragraphs import Paragraph, content_paragraphs, document_paragraphs
+from search.reading import DEFAULT_MAX_BYTES
 from search.schema import EXACT_FIELD, companion_fields, text_field, title_field
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
+TEXT_SUFFIXES = READABLE_SUFFIXES  # every suffix a reader in search.formats knows
 
 Progress = Callable[[int, int, str], None]
 
@@ -102,15 +102,25 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 def documents_for(path: Path, text: str):
-    """The Whoosh documents (one per content paragraph) of one file."""
-    file_lang = detect_language(text)
-    for paragraph in content_paragraphs(text):
+    """The Whoosh documents (one per content paragraph) of one file's text."""
+    return documents_of(path, content_paragraphs(text))
+
+
+def documents_of(path: Path, paragraphs: list[Paragraph]):
+    """The Whoosh documents of a file's paragraphs, with their titles and pages."""
+    file_lang = detect_language(" ".join(p.text for p in paragraphs[:50]))
+    for paragraph in paragraphs:
         lang = detect_language(paragraph.text, default=file_lang)
-        yield {
+        document = {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
             "lang": lang, "text": paragraph.text, text_field(lang): paragraph.text,
             EXACT_FIELD: paragraph.text, **companion_fields(lang, paragraph.text),
         }
+        if paragraph.title:
+            document[title_field(lang)] = document["title"] = paragraph.title
+        if paragraph.page is not None:
+            document["page"] = paragraph.page
+        yield document
 
 
 def document_for_record(record: dict) -> dict:
@@ -245,13 +255,14 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.unchanged += 1
         return
     try:
-        text = file_text(data, path)
+        paragraphs = document_paragraphs(read_blocks(data, path))
     except UnreadableFileError as error:
+        # A missing reader library is not the file's fault: read it again once installed.
         _skip(writer, manifest, name, known, report, stat,
               str(error).removeprefix(f"{path}: skipped, "),
-              by_content=True)
+              by_content=not isinstance(error, MissingReaderError))
         return
-    documents = list(documents_for(path, text))
+    documents = list(documents_of(path, paragraphs))
     if not documents:
         _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",
               by_content=True)

@@ -1,0 +1,118 @@
+"""PDF: the text layer page by page, as paragraphs a reader would see.
+
+pdfminer.six, because it reads Kazakh as printed: on a page printed by Chromium,
+pypdf's default mode split Kazakh letters into separate words
+(``Жылыжайларда ғ ы к ө к ө ністер``) where pdfminer.six did not, and its layout
+analysis groups lines into text boxes, which are the page's paragraphs.
+PyMuPDF reads faster but is AGPL. pdfminer.six is pure Python and slower than
+poppler's ``pdftotext`` (figures in the commit introducing this module).
+
+Three things a PDF adds that are not text: words broken at line ends
+(``лес-`` / ``ных`` is ``лесных``), and the running header, footer and page
+number printed at the top or bottom of every page, which are dropped when the
+same line (digits aside) stands at a page's edge on at least half the pages.
+"""
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+from search.errors import UnreadableFileError
+from search.formats import Block, require
+
+# Boxes at each edge of a page that may be a running header or footer.
+_EDGE_BOXES = 2
+_DIGITS = re.compile(r"\d+")
+# A word broken at the line end: a letter, a hyphen (or soft hyphen), then a
+# line that starts in lowercase.
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010]$")
+_STARTS_LOWERCASE = re.compile(r"^[a-zа-яёәғқңөұүһі]")
+_SENTENCE_END = re.compile(r"[.!?…»\"')\]]$")
+
+
+def read(data: bytes, path: Path) -> list[Block]:
+    pages = list(_page_boxes(data, path))
+    furniture = _running_lines(pages)
+    blocks = [Block(paragraph, page=number)
+              for number, boxes in enumerate(pages, start=1)
+              for paragraph in merge_wrapped([box for index, box in enumerate(boxes)
+                                              if not (_is_edge(index, boxes)
+                                                      and _key(box) in furniture)])]
+    if not blocks:
+        raise UnreadableFileError(f"{path}: skipped, no text layer (a scanned PDF? "
+                                  f"Izde does not read images)")
+    return blocks
+
+
+def _page_boxes(data: bytes, path: Path):
+    """Each page's text boxes as strings, one page at a time (memory stays flat)."""
+    high_level = require("pdfminer.high_level", "pdfminer.six", path)
+    layout = require("pdfminer.layout", "pdfminer.six", path)
+    try:
+        for page in high_level.extract_pages(io.BytesIO(data), laparams=layout.LAParams()):
+            yield [text for element in page
+                   if isinstance(element, layout.LTTextContainer)
+                   and (text := join_lines(element.get_text().splitlines()))]
+    except Exception as error:  # a parser of untrusted bytes: any failure means a bad file
+        raise UnreadableFileError(f"{path}: skipped, {_reason(error)}") from None
+
+
+def _reason(error: Exception) -> str:
+    name = error.__class__.__name__
+    if "Password" in name or "Encrypt" in name:
+        return "the PDF is encrypted (open it and save an unprotected copy)"
+    return f"the PDF is damaged ({name}: {error})"[:200]
+
+
+def join_lines(lines: list[str]) -> str:
+    """One paragraph of a text box's lines, words broken at line ends joined again.
+
+    >>> join_lines(["Восстановление лес-", "ных массивов"])
+    'Восстановление лесных массивов'
+    """
+    text = ""
+    for line in (" ".join(line.split()) for line in lines):
+        if not line:
+            continue
+        if text and _BROKEN_WORD.search(text) and _STARTS_LOWERCASE.match(line):
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def merge_wrapped(boxes: list[str]) -> list[str]:
+    """Boxes joined where one paragraph was cut in two (widely spaced lines come as a box each):
+    the first does not end a sentence and the next starts in lowercase.
+
+    >>> merge_wrapped(["Лесные пожары в области", "потушены к утру.", "Новый абзац."])
+    ['Лесные пожары в области потушены к утру.', 'Новый абзац.']
+    """
+    paragraphs: list[str] = []
+    for box in boxes:
+        if paragraphs and not _SENTENCE_END.search(paragraphs[-1]) \
+                and _STARTS_LOWERCASE.match(box):
+            paragraphs[-1] = join_lines([paragraphs[-1], box])
+        else:
+            paragraphs.append(box)
+    return paragraphs
+
+
+def _key(box: str) -> str:
+    return _DIGITS.sub("#", box.lower())
+
+
+def _is_edge(index: int, boxes: list[str]) -> bool:
+    return index < _EDGE_BOXES or index >= len(boxes) - _EDGE_BOXES
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines (digits aside) at a page edge on at least half of two or more pages."""
+    if len(pages) < 2:
+        return set()
+    counts = Counter()
+    for boxes in pages:
+        counts.update({_key(box) for i, box in enumerate(boxes) if _is_edge(i, boxes)})
+    return {key for key, pages_with in counts.items()
+            if pages_with >= max(2, len(pages) / 2)}

@@ -1,0 +1,158 @@
+"""Documents people keep (PDF, DOCX, ODT, EPUB, RTF, e-mail) indexed by a plain folder run."""
+
+import json
+import shutil
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from documents import (FIXTURES, FLOODS, FORESTS, PASTURES, docx_bytes, eml_bytes, epub_bytes,
+                       odt_bytes, rtf_bytes)
+from search import Index
+from search.cli import main
+from search.formats import read_blocks
+from search.paragraphs import document_paragraphs
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    """A folder with one document of each format, indexed by `izde index FOLDER`."""
+    root = tmp_path_factory.mktemp("library")
+    folder = root / "docs"
+    folder.mkdir()
+    (folder / "pastures.docx").write_bytes(
+        docx_bytes("Жайылымдар туралы", [PASTURES], [["Аудан", "Гектар"], ["Абай", "1200"]]))
+    (folder / "forests.odt").write_bytes(odt_bytes("Лесные пожары", [FORESTS]))
+    (folder / "book.epub").write_bytes(epub_bytes([("Бірінші тарау", FLOODS),
+                                                   ("Вторая глава", "Спасатели вернулись домой.")]))
+    (folder / "letter.rtf").write_bytes(rtf_bytes("Таяние снегов ожидается в конце марта."))
+    (folder / "news.eml").write_bytes(eml_bytes(
+        "Паводки в регионе", "Гидрологи предупреждают о подъёме воды в реках.",
+        attachment=("report.docx", docx_bytes("Есеп", ["Көктемгі егіс науқаны басталды."]))))
+    shutil.copy(FIXTURES / "kk_pages.pdf", folder / "bulletin.pdf")
+    result = CliRunner().invoke(main, ["index", str(folder), "--index", str(root / "index")])
+    assert result.exit_code == 0, result.output
+    return root, result
+
+
+def _search(root, query, *options):
+    result = CliRunner().invoke(main, ["search", query, "--index", str(root / "index"),
+                                       "--json", *options])
+    return result.exit_code, json.loads(result.stdout)["hits"] if result.exit_code == 0 else []
+
+
+def test_a_plain_folder_run_reads_every_format_without_a_warning(library):
+    root, result = library
+    assert "6 added" in result.output and "0 skipped" in result.output
+    assert "warning" not in result.output
+
+
+@pytest.mark.parametrize("query, file", [
+    ("жайылымдар", "pastures.docx"),      # Жайылымдардың, inflected
+    ("пожаров", "forests.odt"),
+    ("тасқыны", "book.epub"),
+    ("таяние снега", "letter.rtf"),
+    ("подъём воды", "news.eml"),
+    ("егіс науқаны", "news.eml"),         # in the .docx attached to the e-mail
+    ("құдықтар", "bulletin.pdf"),
+])
+def test_an_inflected_query_finds_each_document(library, query, file):
+    status, hits = _search(library[0], query)
+    assert status == 0 and hits[0]["path"].endswith(file)
+
+
+def test_a_word_on_page_two_of_a_kazakh_pdf_says_its_page(library):
+    root, _ = library
+    _status, hits = _search(root, "құдықтар")
+    assert hits[0]["page"] == 2
+    line = CliRunner().invoke(main, ["search", "құдықтар", "--index", str(root / "index")])
+    assert "bulletin.pdf:" in line.output and " p.2 " in line.output
+    with Index(root / "index") as index:
+        assert index.search("құдықтар")[0].page == 2
+        assert index.search("жайылымдар")[0].page is None  # not a PDF
+
+
+@pytest.mark.parametrize("word", ["fonttbl", "colortbl", "ansicpg1251", "Content-Transfer-Encoding",
+                                  "base64", "multipart", "xmlns", "w:t", "officeDocument",
+                                  "бюллетень"])  # the PDF's running header
+def test_markup_and_page_furniture_are_not_searchable(library, word):
+    assert _search(library[0], word)[0] == 1
+
+
+def test_headings_and_subjects_are_titles_of_the_text_under_them(library):
+    root, _ = library
+    for query, title in [("жайылымдар", "Жайылымдар туралы"), ("пожаров", "Лесные пожары"),
+                         ("подъём воды", "Паводки в регионе"), ("тасқыны", "Бірінші тарау")]:
+        assert _search(root, query)[1][0]["title"] == title
+    # The title is searched too: "паводки" stands only in the e-mail's subject.
+    assert _search(root, "паводки")[1][0]["path"].endswith("news.eml")
+
+
+def test_izde_check_is_healthy_after_indexing_documents(library):
+    root, _ = library
+    result = CliRunner().invoke(main, ["check", "--index", str(root / "index")])
+    assert result.exit_code == 0, result.output
+
+
+def test_pdf_words_broken_at_line_ends_are_joined_and_running_headers_dropped():
+    blocks = read_blocks((FIXTURES / "kk_pages.pdf").read_bytes(), "bulletin.pdf")
+    texts = [block.text for block in blocks]
+    assert "Восстановление лесных массивов займёт годы." in texts
+    assert not any("бюллетень" in text for text in texts)
+    assert [block.page for block in blocks] == [1, 1, 1, 2, 2, 3, 3]
+    # Kazakh letters stay inside their words (pypdf split "ғ ы к ө к ө ністер" on such pages).
+    assert texts[0].startswith("Жылыжайларда ғылыми көкөністер өсіріледі.")
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda pdf: pdf[: len(pdf) // 2], "damaged"),
+    (lambda pdf: b"%PDF-1.4\n" + bytes(range(256)) * 8, "damaged"),
+])
+def test_a_damaged_pdf_is_one_warning_and_not_drift(corpus, tmp_path, damage, reason):
+    (corpus / "broken.pdf").write_bytes(damage((FIXTURES / "kk_pages.pdf").read_bytes()))
+    _bad_pdf_is_one_warning_and_not_drift(corpus, tmp_path, "broken.pdf", reason)
+
+
+@pytest.mark.parametrize("fixture, reason", [("encrypted.pdf", "encrypted"),
+                                             ("scanned.pdf", "no text layer")])
+def test_encrypted_and_scanned_pdfs_are_one_warning_and_not_drift(corpus, tmp_path, fixture,
+                                                                  reason):
+    shutil.copy(FIXTURES / fixture, corpus / fixture)
+    _bad_pdf_is_one_warning_and_not_drift(corpus, tmp_path, fixture, reason)
+
+
+def _bad_pdf_is_one_warning_and_not_drift(corpus, tmp_path, name, reason):
+    (corpus / "note.txt").write_text(FORESTS, encoding="utf-8")
+    index = str(tmp_path / "index")
+    result = CliRunner().invoke(main, ["index", str(corpus), "--index", index])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and name in warnings[0] and reason in warnings[0]
+    assert "1 added" in result.stdout  # nothing else lost
+    assert CliRunner().invoke(main, ["check", "--index", index]).exit_code == 0
+
+
+def test_an_email_body_in_cp1251_with_a_base64_attachment_reads_as_text():
+    raw = eml_bytes("Тема письма", FORESTS, attachment=("note.txt", FLOODS.encode("utf-8")))
+    assert b"base64" in raw and FORESTS.encode("cp1251") not in raw  # really encoded
+    paragraphs = document_paragraphs(read_blocks(raw, "letter.eml"))
+    assert [(p.text, p.title) for p in paragraphs] == [(FORESTS, "Тема письма"),
+                                                        (FLOODS, "note.txt")]
+
+
+def test_a_missing_reader_library_skips_the_file_naming_the_extra(corpus, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "striprtf.striprtf", None)  # as if not installed
+    (corpus / "letter.rtf").write_bytes(rtf_bytes(FORESTS))
+    report = Index(tmp_path / "index").update([corpus])
+    assert len(report.skipped) == 1 and "izde[documents]" in report.skipped[0][1]
+    monkeypatch.delitem(sys.modules, "striprtf.striprtf")
+    # Installed later: the next update reads it, although the file did not change.
+    with Index(tmp_path / "index") as index:
+        assert index.update([corpus]).added == 1
+
+
+def test_a_damaged_docx_is_skipped_with_its_reason(corpus, tmp_path):
+    (corpus / "report.docx").write_bytes(docx_bytes("Есеп", [PASTURES])[:500])
+    report = Index(tmp_path / "index").update([corpus])
+    assert report.skipped and "damaged" in report.skipped[0][1]

@@ -28,6 +28,7 @@ from search.health import HealthReport, check_index
 from search.indexer import (Progress, UpdateReport, add_records, paragraphs_by_path, reconcile,
                             stored_records, update_index)
 from search import proximity
+from search.ignore_rules import glob_specs
 from search.manifest import MANIFEST_NAME, Manifest, recover
 from search.parallel import ParallelWriter
 from search.posting_pool import TermPoolSegmentWriter
@@ -241,8 +242,13 @@ class Index:
 
     def update(self, paths: Iterable[str | Path], progress: Progress | None = None,
                rebuild: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> UpdateReport:
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128,
+               globs: Iterable[str] | None = None) -> UpdateReport:
         """Index new and changed files under ``paths``; drop files deleted from them.
+
+        ``globs`` include (``*.pdf``) or exclude (``!drafts/``) files in folders,
+        as ripgrep's ``--glob``; they are remembered for later updates and checks
+        (None keeps the remembered ones). See :mod:`search.ignore_rules`.
 
         Everything happens in one Whoosh commit: searches running meanwhile see
         the old state until it lands, and a process killed halfway leaves the old
@@ -256,9 +262,12 @@ class Index:
         memory budget before it spills a sorted run to disk.
         """
         paths = list(paths)
+        if globs is not None:
+            glob_specs(list(globs))  # a bad pattern fails before the index is touched
         with self._transaction(wait, rebuild, progress, max_bytes,
                                procs=procs, limitmb=limitmb) as (writer, manifest, report):
-            done = update_index(writer, manifest, paths, progress=progress, max_bytes=max_bytes)
+            done = update_index(writer, manifest, paths, progress=progress, max_bytes=max_bytes,
+                                globs=globs)
             report.absorb(done)
         return report
 
@@ -310,7 +319,7 @@ class Index:
                 manifest = self._reanalyze(writer, manifest, report, progress, max_bytes)
                 rebuild = True
             elif rebuild:
-                manifest = Manifest(SCHEMA_VERSION, {})  # only the paths given now
+                manifest = Manifest(SCHEMA_VERSION, {}, globs=manifest.globs)  # only the paths given now
             yield writer, manifest, report
             started = time.perf_counter()
             manifest.save_pending(self.path, writer.generation)
@@ -332,7 +341,7 @@ class Index:
         roots = [root for root in old.roots if Path(root).exists()]
         with writer.reader() as reader:
             records = stored_records(reader, old.records)
-        manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
+        manifest = Manifest(SCHEMA_VERSION, {}, roots=roots, globs=old.globs)
         paths = roots or [p for p in old.files if Path(p).exists()]
         report.absorb(update_index(writer, manifest, paths, progress=progress,
                                    max_bytes=max_bytes))

@@ -156,3 +156,33 @@ def test_a_damaged_docx_is_skipped_with_its_reason(corpus, tmp_path):
     (corpus / "report.docx").write_bytes(docx_bytes("Есеп", [PASTURES])[:500])
     report = Index(tmp_path / "index").update([corpus])
     assert report.skipped and "damaged" in report.skipped[0][1]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("news.txt", "\n\nЛесные пожары в Абае\nСпасатели потушили пожар к утру.\nВторой абзац."),
+    ("note.md", "# Лесные пожары в Абае\n\nСпасатели потушили пожар к утру.\n\nВторой абзац."),
+    ("page.html", "<html><head><title>Лесные пожары в Абае | Новости</title></head><body>"
+                  "<h1>Лесные пожары в Абае</h1><p>Спасатели потушили пожар к утру.</p>"
+                  "<p>Второй абзац.</p></body></html>"),
+])
+def test_the_title_line_or_heading_titles_the_paragraphs_under_it(name, content):
+    paragraphs = document_paragraphs(read_blocks(content.encode("utf-8"), name))
+    assert [(p.number, p.text, p.title) for p in paragraphs][-2:] == [
+        (paragraphs[-2].number, "Спасатели потушили пожар к утру.", "Лесные пожары в Абае"),
+        (paragraphs[-1].number, "Второй абзац.", "Лесные пожары в Абае")]
+    assert not any(p.text.startswith("Лесные пожары") for p in paragraphs)
+
+
+def test_a_first_line_that_ends_a_sentence_is_not_a_title():
+    paragraphs = document_paragraphs(read_blocks("Первая строка.\nВторая строка.".encode(), "a.txt"))
+    assert [(p.number, p.title) for p in paragraphs] == [(1, None), (2, None)]
+
+
+def test_a_title_is_searched_with_the_paragraphs_under_it(corpus, tmp_path):
+    (corpus / "news.txt").write_text("Паводки в Атырау\n\nВода поднялась на два метра.\n",
+                                     encoding="utf-8")
+    with Index(tmp_path / "index") as index:
+        index.update([corpus])
+        hit = index.search("паводки")[0]
+        assert (hit.paragraph, hit.text, hit.title) == (2, "Вода поднялась на два метра.",
+                                                        "Паводки в Атырау")

@@ -4,8 +4,11 @@ pdfminer.six, because it reads Kazakh as printed: on a page printed by Chromium,
 pypdf's default mode split Kazakh letters into separate words
 (``Жылыжайларда ғ ы к ө к ө ністер``) where pdfminer.six did not, and its layout
 analysis groups lines into text boxes, which are the page's paragraphs.
-PyMuPDF reads faster but is AGPL. pdfminer.six is pure Python and slower than
-poppler's ``pdftotext`` (figures in the commit introducing this module).
+PyMuPDF reads faster but is AGPL. pdfminer.six is pure Python and ~25 times
+slower than poppler's ``pdftotext``: 28 against ~650 pages/s of CPU time on a
+Kazakh/Russian PDF of 100 pages (pypdfium2, which gives lines and not
+paragraphs, ~640); memory stays flat (65 MB peak for the whole process at 500
+pages, 55 MB at 100), as pages are read one at a time.
 
 Three things a PDF adds that are not text: words broken at line ends
 (``лес-`` / ``ных`` is ``лесных``), and the running header, footer and page

@@ -186,3 +186,26 @@ def test_a_title_is_searched_with_the_paragraphs_under_it(corpus, tmp_path):
         hit = index.search("паводки")[0]
         assert (hit.paragraph, hit.text, hit.title) == (2, "Вода поднялась на два метра.",
                                                         "Паводки в Атырау")
+
+
+def test_running_headers_and_numbered_footers_go_but_the_same_words_inside_a_page_stay():
+    from search.formats.pdf import page_blocks
+
+    # Body lines at the page edges differ in a number too, but not as the page does.
+    pages = [["Есеп 2025", f"Мәтін {n * 7}-бет.", f"Жайылымдар {n} туралы.", "Тағы бір абзац.",
+              f"Соңғы {n * n}.", f"Бет {n} / 4"] for n in range(1, 5)]
+    pages[1][3] = "Есеп 2025"  # the header's words inside a page's text, not at its edge
+    texts = [(block.text, block.page) for block in page_blocks(pages)]
+    assert ("Есеп 2025", 2) in texts
+    assert [text for text, page in texts if page == 1] == [
+        "Мәтін 7-бет.", "Жайылымдар 1 туралы.", "Тағы бір абзац.", "Соңғы 1."]
+
+
+def test_an_mbox_reads_every_message_under_its_own_subject():
+    one = eml_bytes("Бірінші хат", "Паводок прошёл без потерь.")
+    two = eml_bytes("Второе письмо", FORESTS)
+    mbox = b"From a@example.kz Mon Mar  3 10:00:00 2025\n" + one + \
+        b"\nFrom b@example.kz Tue Mar  4 10:00:00 2025\n" + two
+    paragraphs = document_paragraphs(read_blocks(mbox, "inbox.mbox"))
+    assert [(p.text, p.title) for p in paragraphs] == [
+        ("Паводок прошёл без потерь.", "Бірінші хат"), (FORESTS, "Второе письмо")]

@@ -13,12 +13,12 @@ pages, 55 MB at 100), as pages are read one at a time.
 Three things a PDF adds that are not text: words broken at line ends
 (``лес-`` / ``ных`` is ``лесных``), and the running header, footer and page
 number printed at the top or bottom of every page, which are dropped when the
-same line (digits aside) stands at a page's edge on at least half the pages.
+same line stands at a page's edge on at least half the pages (a page number in
+it may change with the page).
 """
 
 import io
 import re
-from collections import Counter
 from pathlib import Path
 
 from search.errors import UnreadableFileError
@@ -35,17 +35,25 @@ _SENTENCE_END = re.compile(r"[.!?…»\"')\]]$")
 
 
 def read(data: bytes, path: Path) -> list[Block]:
-    pages = list(_page_boxes(data, path))
-    furniture = _running_lines(pages)
-    blocks = [Block(paragraph, page=number)
-              for number, boxes in enumerate(pages, start=1)
-              for paragraph in merge_wrapped([box for index, box in enumerate(boxes)
-                                              if not (_is_edge(index, boxes)
-                                                      and _key(box) in furniture)])]
+    blocks = page_blocks(list(_page_boxes(data, path)))
     if not blocks:
         raise UnreadableFileError(f"{path}: skipped, no text layer (a scanned PDF? "
                                   f"Izde does not read images)")
     return blocks
+
+
+def page_blocks(pages: list[list[str]]) -> list[Block]:
+    """The paragraphs of pages given as their text boxes, page furniture dropped.
+
+    >>> page_blocks([["Бюллетень", "Су тасқыны.", "Бет 1"], ["Бюллетень", "Егіс.", "Бет 2"]])
+    [Block(text='Су тасқыны.', heading=False, page=1), Block(text='Егіс.', heading=False, page=2)]
+    """
+    furniture = _running_lines(pages)
+    return [Block(paragraph, page=number)
+            for number, boxes in enumerate(pages, start=1)
+            for paragraph in merge_wrapped([box for index, box in enumerate(boxes)
+                                            if not (_is_edge(index, boxes)
+                                                    and _key(box) in furniture)])]
 
 
 def _page_boxes(data: bytes, path: Path):
@@ -111,11 +119,22 @@ def _is_edge(index: int, boxes: list[str]) -> bool:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines (digits aside) at a page edge on at least half of two or more pages."""
+    """Lines at a page edge on at least half of two or more pages: the same text on
+    each (a running header), or the same but for a number that follows the page
+    number (``Бет 3 / 10``), so body text that merely differs in a number stays."""
     if len(pages) < 2:
         return set()
-    counts = Counter()
-    for boxes in pages:
-        counts.update({_key(box) for i, box in enumerate(boxes) if _is_edge(i, boxes)})
-    return {key for key, pages_with in counts.items()
-            if pages_with >= max(2, len(pages) / 2)}
+    seen: dict[str, dict[int, str]] = {}  # key -> page -> text
+    for number, boxes in enumerate(pages, start=1):
+        for index, box in enumerate(boxes):
+            if _is_edge(index, boxes):
+                seen.setdefault(_key(box), {}).setdefault(number, box)
+    running = set()
+    for key, texts in seen.items():
+        if len(texts) < max(2, len(pages) / 2):
+            continue
+        offsets = {int(_DIGITS.search(text).group()) - page if _DIGITS.search(text) else None
+                   for page, text in texts.items()}
+        if len(set(texts.values())) == 1 or (len(offsets) == 1 and None not in offsets):
+            running.add(key)
+    return running

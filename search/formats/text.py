@@ -58,7 +58,7 @@ def markdown_blocks(text: str) -> list[Block]:
 
     def flush():
         if lines:
-            blocks.append(Block("\n".join(lines)))
+            blocks.append(Block("\n".join(lines).strip("\n")))
             lines.clear()
 
     fenced = False  # inside ``` or ~~~: a "# comment" in code is not a heading

@@ -2,9 +2,12 @@
 
 DOCX and ODT come from python-docx and odfpy (independent writers, so the readers
 are not tested against their own idea of the format); EPUB, RTF and e-mail are
-small enough to write here; PDFs are tiny committed fixtures (tests/fixtures/,
-printed by fpdf2 with DejaVu Sans: three pages under a running header and page
-numbers, Kazakh and Russian text, a word hyphenated at a line end).
+small enough to write here; PDFs are tiny committed fixtures (tests/fixtures/),
+because printing Cyrillic needs a TTF font CI may not have: kk_pages.pdf was
+printed by fpdf2 with DejaVu Sans (three pages under a running header and page
+numbers, Kazakh and Russian text, a word hyphenated at a line end);
+encrypted.pdf is it encrypted by pypdf with a user password, owner_only.pdf
+with an owner password only (AES-128); scanned.pdf has a page with no text.
 """
 
 import io
@@ -77,8 +80,11 @@ def epub_bytes(chapters: list[tuple[str, str]]) -> bytes:
 
 
 def rtf_bytes(text: str) -> bytes:
-    """An RTF as WordPad writes Cyrillic: cp1251 bytes escaped as \\'xx, a font table."""
-    escaped = "".join(f"\\'{b:02x}" for b in text.encode("cp1251"))
+    """An RTF as WordPad writes Cyrillic: cp1251 bytes escaped as \\'xx, a font table;
+    letters cp1251 lacks (Kazakh ә ғ қ ң ө ұ ү һ і) as \\uN? escapes."""
+    escaped = "".join("".join(f"\\'{b:02x}" for b in c.encode("cp1251"))
+                      if c.encode("cp1251", errors="ignore") else f"\\u{ord(c)}?"
+                      for c in text)
     return ("{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0\\fnil\\fcharset204 Arial;}}"
             "{\\colortbl ;\\red0\\green0\\blue0;}\\viewkind4\\uc1\\pard\\f0\\fs22 "
             f"{escaped}\\par\n}}").encode("ascii")

@@ -209,3 +209,14 @@ def test_an_mbox_reads_every_message_under_its_own_subject():
     paragraphs = document_paragraphs(read_blocks(mbox, "inbox.mbox"))
     assert [(p.text, p.title) for p in paragraphs] == [
         ("Паводок прошёл без потерь.", "Бірінші хат"), (FORESTS, "Второе письмо")]
+
+
+def test_a_pdf_protected_only_against_editing_is_read():
+    blocks = read_blocks((FIXTURES / "owner_only.pdf").read_bytes(), "protected.pdf")
+    assert any("құдықтар" in block.text for block in blocks)
+
+
+def test_kazakh_letters_in_rtf_unicode_escapes_are_read():
+    data = rtf_bytes(PASTURES)
+    assert b"\\u1179?" in data  # қ, which cp1251 lacks
+    assert [block.text for block in read_blocks(data, "note.rtf")] == [PASTURES]

@@ -18,11 +18,16 @@ it may change with the page).
 """
 
 import io
+import logging
 import re
 from pathlib import Path
 
 from search.errors import UnreadableFileError
 from search.formats import Block, require
+
+# pdfminer logs what it works around in a bad file; without a handler of the
+# application's, Python would print those lines on stderr beside Izde's one warning.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 # Boxes at each edge of a page that may be a running header or footer.
 _EDGE_BOXES = 2

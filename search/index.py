@@ -319,7 +319,8 @@ class Index:
                 manifest = self._reanalyze(writer, manifest, report, progress, max_bytes)
                 rebuild = True
             elif rebuild:
-                manifest = Manifest(SCHEMA_VERSION, {}, globs=manifest.globs)  # only the paths given now
+                # Only the paths given now; the --glob patterns stay unless new ones are given.
+                manifest = Manifest(SCHEMA_VERSION, {}, globs=manifest.globs)
             yield writer, manifest, report
             started = time.perf_counter()
             manifest.save_pending(self.path, writer.generation)

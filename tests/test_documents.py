@@ -174,7 +174,8 @@ def test_the_title_line_or_heading_titles_the_paragraphs_under_it(name, content)
 
 
 def test_a_first_line_that_ends_a_sentence_is_not_a_title():
-    paragraphs = document_paragraphs(read_blocks("Первая строка.\nВторая строка.".encode(), "a.txt"))
+    text = "Первая строка.\nВторая строка."
+    paragraphs = document_paragraphs(read_blocks(text.encode(), "a.txt"))
     assert [(p.number, p.title) for p in paragraphs] == [(1, None), (2, None)]
 
 

@@ -1,4 +1,5 @@
-"""Which files a folder run takes: ignore files, hidden entries, --glob, and what it says of the rest."""
+"""Which files a folder run takes (ignore files, hidden entries, --glob), and what it says
+of the rest."""
 
 import json
 from pathlib import Path

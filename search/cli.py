@@ -46,7 +46,8 @@ def _display_path(path: str) -> str:
         return path
 
 
-def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1):
+def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1,
+                globs=None):
     """Update with a progress bar on a terminal; warnings for skipped files on stderr."""
     from search.ingest.reading import DEFAULT_MAX_BYTES
 
@@ -64,7 +65,8 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
 
     try:
         report = index.update(paths, progress=progress, rebuild=rebuild,
-                              max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait, procs=procs)
+                              max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait, procs=procs,
+                              globs=globs)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -83,19 +85,27 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
               help="Seconds to wait for another process's update to finish.")
 @click.option("--procs", type=click.IntRange(1), default=1, show_default=True,
               help="Analyze in this many processes, each writing its own index segment.")
+@click.option("--glob", "-g", "globs", multiple=True, metavar="GLOB",
+              help="Only files matching GLOB; !GLOB leaves matches out (repeatable; "
+                   "remembered for later runs).")
 @json_option
-def index_command(paths, index_dir, rebuild, max_mb, wait, procs, as_json):
-    """Index new and changed files under PATHS (default: seeds/); drop deleted ones.
+def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, as_json):
+    """Index new and changed files under PATHS; drop deleted ones.
 
-    --procs 2 or more pays off only on idle cores and large updates: every
-    process adds a segment, and queries are slower until later updates merge them.
+    PATHS default to the folders and files indexed before (seeds/ for a new
+    index). Hidden files and what .gitignore, .ignore and .izdeignore exclude
+    are skipped. --procs 2 or more pays off only on idle cores and large
+    updates: every process adds a segment, and queries are slower until later
+    updates merge them.
     """
     from search import Index
 
     with Index(index_dir) as index:
-        report = _run_update(index, paths or [DEFAULT_CORPUS], rebuild=rebuild,
+        roots = list(paths) or index.indexed_roots() or [DEFAULT_CORPUS]
+        report = _run_update(index, roots, rebuild=rebuild,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
-                             quiet=as_json, wait=wait, procs=procs)
+                             quiet=as_json, wait=wait, procs=procs,
+                             globs=list(globs) if globs else None)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -215,7 +225,9 @@ def search_command(query, index_dir, limit, lang, as_json):
         for line in _search_notes(query, hits):
             click.echo(line, err=True)
         for hit in hits:
-            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}", fg="magenta")
+            page = f" p.{hit.page}" if hit.page is not None else ""
+            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}{page}",
+                                   fg="magenta")
             meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
             click.echo(f"{location} {meta}")
             snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \

@@ -13,6 +13,8 @@ class Hit:
     score: float
     text: str
     highlighted: Snippet
+    page: int | None = None  # the PDF page the paragraph stands on; None elsewhere
+    title: str | None = None  # the heading it stands under, or a record's title
 
     @property
     def snippet(self) -> str:
@@ -22,7 +24,9 @@ class Hit:
     def as_dict(self) -> dict:
         return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
                 "score": round(self.score, 4), "snippet": self.snippet,
-                "matches": self.highlighted.matches, "text": self.text}
+                "matches": self.highlighted.matches, "text": self.text,
+                **({"page": self.page} if self.page is not None else {}),
+                **({"title": self.title} if self.title else {})}
 
 
 class Hits(list):

@@ -100,8 +100,13 @@ class Index:
 
     def update(self, paths: Iterable[str | Path], progress: "Progress | None" = None,
                rebuild: bool = False, max_bytes: int | None = None,
-               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> "UpdateReport":
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128,
+               globs: Iterable[str] | None = None) -> "UpdateReport":
         """Index new and changed files under ``paths``; drop files deleted from them.
+
+        ``globs`` include (``*.pdf``) or exclude (``!drafts/``) files in folders,
+        as ripgrep's ``--glob``; they are remembered for later updates and checks
+        (None keeps the remembered ones). See :mod:`search.ingest.ignore_rules`.
 
         Everything happens in one Whoosh commit: searches running meanwhile see
         the old state until it lands, and a process killed halfway leaves the old
@@ -114,15 +119,18 @@ class Index:
         commit; ``limitmb`` is each writer's memory budget before it spills a
         sorted run to disk. ``max_bytes`` skips larger files (default 50 MB).
         """
+        from search.ingest.ignore_rules import glob_specs
         from search.ingest.indexer import update_index
         from search.ingest.reading import DEFAULT_MAX_BYTES
 
         max_bytes = max_bytes or DEFAULT_MAX_BYTES
         paths = list(paths)
+        if globs is not None:
+            glob_specs(list(globs))  # a bad pattern fails before the index is touched
         with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
                 (writer, manifest, report):
             report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                       max_bytes=max_bytes))
+                                       max_bytes=max_bytes, globs=globs))
         return report
 
     def add_paragraphs(self, records: Iterable[dict], progress: "Progress | None" = None,
@@ -241,7 +249,8 @@ class Index:
                                               for (doc, _), fields in zip(hits, stored)])
             return Hits([Hit(fields["path"], fields["paragraph"], fields["lang"], score,
                              fields["text"], snippet_of_hit(fields, doc, marked, self._schema)
-                             if marked is not None else Snippet(()))
+                             if marked is not None else Snippet(()),
+                             fields.get("page"), fields.get("title"))
                          for (doc, score), fields in zip(hits, stored)],
                         parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total)
 

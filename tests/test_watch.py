@@ -56,11 +56,14 @@ def test_a_burst_of_events_becomes_one_batch_of_relevant_paths(tmp_path):
     batcher.on_any_event(_Event(str(tmp_path / "photo.jpg"), "created"))
     batcher.on_any_event(_Event(str(tmp_path / ".hidden.txt"), "created"))
     batcher.on_any_event(_Event(str(tmp_path / "doc0.txt"), "opened"))
+    batcher.on_any_event(_Event(str(tmp_path / "report.pdf"), "created"))
+    batcher.on_any_event(_Event(str(tmp_path / ".gitignore"), "modified"))  # may change the set
     batcher.on_any_event(_Event(str(tmp_path / "old"), "moved", True, str(tmp_path / "new")))
     started = time.monotonic()
     batch = batcher.next_batch(threading.Event())
     assert 0.15 <= time.monotonic() - started < 2
-    assert len(batch) == 22 and str(tmp_path / "new") in batch
+    assert len(batch) == 24 and str(tmp_path / "new") in batch
+    assert str(tmp_path / ".gitignore") in batch and str(tmp_path / "report.pdf") in batch
     stop = threading.Event()
     threading.Timer(0.2, stop.set).start()
     assert batcher.next_batch(stop) == set()  # nothing more came

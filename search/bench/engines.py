@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from search.ingest.indexer import documents_for
-from search.ingest.reading import decode
+from search.ingest.formats import read_blocks
+from search.ingest.indexer import documents_of
+from search.ingest.paragraphs import document_paragraphs
 
 TANTIVY_MISSING = "tantivy not installed (pip install izde[bench])"
 
@@ -47,7 +48,7 @@ class QuerySpec:
 
 def file_documents(path: Path) -> list[dict]:
     """The paragraphs of one file as Izde indexes them."""
-    return list(documents_for(path, decode(path.read_bytes(), path)))
+    return list(documents_of(path, document_paragraphs(read_blocks(path.read_bytes(), path))))
 
 
 def _add_files(add: Callable, writer, files: list[Path], progress: Callable | None) -> int:

@@ -101,11 +101,12 @@ def check_index(path: Path, ix) -> HealthReport:
         elif indexed[name] != entry.paragraphs:
             report.paragraph_mismatches.append(
                 ParagraphMismatch(name, entry.paragraphs, indexed[name]))
-    report.missing_from_manifest = sorted(set(indexed) - set(manifest.files))
+    # Paragraphs added as records are in the index only, by design.
+    report.missing_from_manifest = sorted(set(indexed) - set(manifest.files) - manifest.records)
 
     roots = [root for root in manifest.roots if Path(root).exists()]
     if roots:
-        files, _, _ = discover_files(roots)
+        files, _, _ = discover_files(roots, manifest.globs)
         known = manifest.files.keys() | manifest.skipped.keys()
         report.new_on_disk = sorted(str(f) for f in files if str(f) not in known)
     return report

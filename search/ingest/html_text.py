@@ -29,10 +29,16 @@ _BLOCKS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pr
                      "summary"})
 
 
+# Their text is a heading: the title of the paragraphs under it (html_blocks).
+_HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
+        self.headings: set[int] = set()  # indexes into paragraphs
+        self._heading_depth = 0
         self._current: list[str] = []
         self._skip_depth = 0
         self._pre_depth = 0
@@ -46,6 +52,7 @@ class _TextExtractor(HTMLParser):
             self._end_paragraph()
             if tag == "pre":
                 self._pre_depth += 1
+            self._heading_depth += tag in _HEADINGS
 
     def handle_startendtag(self, tag, attrs):
         if tag == "br" and not self._skip_depth:
@@ -60,6 +67,8 @@ class _TextExtractor(HTMLParser):
             self._end_paragraph()
             if tag == "pre":
                 self._pre_depth = max(0, self._pre_depth - 1)
+            if tag in _HEADINGS:
+                self._heading_depth = max(0, self._heading_depth - 1)
 
     def handle_data(self, data):
         if self._skip_depth:
@@ -75,6 +84,8 @@ class _TextExtractor(HTMLParser):
         lines = (" ".join(line.split()) for line in text.split("\n"))
         block = "\n".join(line for line in lines if line)
         if block:
+            if self._heading_depth:
+                self.headings.add(len(self.paragraphs))
             self.paragraphs.append(block)
 
     def text(self) -> str:
@@ -88,3 +99,17 @@ def html_to_text(html: str) -> str:
     extractor = _TextExtractor()
     extractor.feed(html)
     return extractor.text()
+
+
+def html_blocks(html: str) -> list[tuple[str, bool]]:
+    """The blocks of ``html`` as ``(text, is_heading)``; ``<title>`` and ``<h1>``-``<h6>``
+    are headings.
+
+    >>> html_blocks("<title>Су</title><p>Дайындық.</p>")
+    [('Су', True), ('Дайындық.', False)]
+    """
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.text()
+    return [(text, number in extractor.headings)
+            for number, text in enumerate(extractor.paragraphs)]

@@ -20,12 +20,13 @@ from typing import Callable, Iterable
 from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
 from search.ingest.manifest import FileEntry, Manifest, SkippedFile
-from search.ingest.paragraphs import content_paragraphs
-from search.ingest.html_text import HTML_SUFFIXES
-from search.ingest.reading import DEFAULT_MAX_BYTES, file_text
+from search.ingest.ignore_rules import IgnoreRules
+from search.ingest.formats import READABLE_SUFFIXES, MissingReaderError, read_blocks
+from search.ingest.paragraphs import Paragraph, content_paragraphs, document_paragraphs
+from search.ingest.reading import DEFAULT_MAX_BYTES
 from search.storage.schema import EXACT_FIELD, language_fields
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", *HTML_SUFFIXES})
+TEXT_SUFFIXES = READABLE_SUFFIXES  # every suffix a reader in search.ingest.formats knows
 
 Progress = Callable[[int, int, str], None]
 
@@ -40,33 +41,50 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
+    unread: Counter = field(default_factory=Counter)  # suffix -> files of types Izde does not read
 
     def absorb(self, other: "UpdateReport") -> None:
         """Add ``other``'s counts to this report (two passes of one update)."""
         for name in ("added", "changed", "removed", "unchanged", "paragraphs_added", "repaired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skipped.extend(other.skipped)
+        self.unread.update(other.unread)
         self.seconds += other.seconds
+
+    def skipped_summary(self) -> str:
+        """``12 skipped: 7 .xlsx, 5 .pptx`` (files of types not read, then files with a warning)."""
+        total = len(self.skipped) + sum(self.unread.values())
+        parts = [f"{count:,} {suffix}" for suffix, count in
+                 sorted(self.unread.items(), key=lambda item: (-item[1], item[0]))]
+        if parts and self.skipped:
+            parts.append(f"{len(self.skipped):,} with a warning")
+        return f"{total:,} skipped" + (": " + ", ".join(parts) if parts else "")
 
     def summary(self) -> str:
         repaired = f", {self.repaired:,} repaired" if self.repaired else ""
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
-                f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped{repaired} "
+                f"{self.unchanged:,} unchanged, {self.skipped_summary()}{repaired} "
                 f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
 
     def as_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed,
                 "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+                "unread": dict(sorted(self.unread.items())),
                 "repaired": self.repaired, "seconds": round(self.seconds, 3)}
 
 
-def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+def discover_files(paths: Iterable[str | Path], globs: Iterable[str] = (),
+                   unread: Counter | None = None
+                   ) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
     """(files to index, the roots they came from, problems) for files and folders given.
 
-    Folders are walked recursively for text files, skipping hidden entries; a file
-    named explicitly is taken whatever its extension.
+    Folders are walked recursively for the file types Izde reads, skipping hidden
+    entries and what ignore files and ``globs`` leave out (:mod:`search.ingest.ignore_rules`);
+    other files are counted by suffix in ``unread`` when given. A file named
+    explicitly is taken whatever its name.
     """
+    globs = list(globs)
     files: dict[Path, None] = {}
     roots: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -82,13 +100,19 @@ def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path],
         if resolved.is_file():
             files[resolved] = None
             continue
+        rules = IgnoreRules(resolved, globs)
         for folder, dirnames, filenames in os.walk(resolved):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            here = Path(folder)
+            rules.enter(here)
+            dirnames[:] = sorted(d for d in dirnames if not rules.skips(here / d, is_dir=True))
             for name in sorted(filenames):
-                if name.startswith("."):
+                candidate = here / name
+                if rules.skips(candidate):
                     continue
-                candidate = Path(folder, name)
-                if Path(name).suffix.lower() not in TEXT_SUFFIXES:
+                suffix = candidate.suffix.lower()
+                if suffix not in TEXT_SUFFIXES:
+                    if unread is not None:
+                        unread[suffix or "(no extension)"] += 1
                     continue
                 if not candidate.exists():
                     problems.append((str(candidate), "broken symbolic link"))
@@ -102,15 +126,25 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 def documents_for(path: Path, text: str):
-    """The Whoosh documents (one per content paragraph) of one file."""
-    file_lang = detect_language(text)
-    for paragraph in content_paragraphs(text):
+    """The Whoosh documents (one per content paragraph) of one file's text."""
+    return documents_of(path, content_paragraphs(text))
+
+
+def documents_of(path: Path, paragraphs: list[Paragraph]):
+    """The Whoosh documents of a file's paragraphs, with their titles and pages."""
+    file_lang = detect_language(" ".join(p.text for p in paragraphs[:50]))
+    for paragraph in paragraphs:
         lang = detect_language(paragraph.text, default=file_lang)
-        yield {
+        document = {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
             "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
-            **language_fields(lang, paragraph.text),
+            **language_fields(lang, paragraph.text, paragraph.title),
         }
+        if paragraph.title:
+            document["title"] = paragraph.title
+        if paragraph.page is not None:
+            document["page"] = paragraph.page
+        yield document
 
 
 def document_for_record(record: dict) -> dict:
@@ -184,17 +218,24 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
 
 def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateReport:
+                 max_bytes: int = DEFAULT_MAX_BYTES, globs: Iterable[str] | None = None
+                 ) -> UpdateReport:
     """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
 
-    Updates ``manifest`` to match; the caller commits the writer and saves the manifest.
+    ``globs`` (``--glob``) include or exclude files in folders; None keeps the
+    manifest's, from the last update. Updates ``manifest`` to match; the caller
+    commits the writer and saves the manifest.
     """
     started = time.perf_counter()
     report = UpdateReport()
-    files, roots, problems = discover_files(paths)
+    if globs is not None:
+        manifest.globs = list(globs)
+    files, roots, problems = discover_files(paths, manifest.globs, report.unread)
     report.skipped.extend(problems)
     manifest.roots = sorted({*manifest.roots, *map(str, roots)})
-    found = {str(path) for path in files}
+    # Files named explicitly before stay, whatever a walk of their folder takes.
+    found = {str(path) for path in files} | {root for root in manifest.roots
+                                             if Path(root).is_file()}
     gone = [name for name in manifest.files if name not in found and _under(name, roots)]
     for name in gone:
         writer.delete_by_term("path", name)
@@ -245,13 +286,14 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
         report.unchanged += 1
         return
     try:
-        text = file_text(data, path)
+        paragraphs = document_paragraphs(read_blocks(data, path))
     except UnreadableFileError as error:
+        # A missing reader library is not the file's fault: read it again once installed.
         _skip(writer, manifest, name, known, report, stat,
               str(error).removeprefix(f"{path}: skipped, "),
-              by_content=True)
+              by_content=not isinstance(error, MissingReaderError))
         return
-    documents = list(documents_for(path, text))
+    documents = list(documents_of(path, paragraphs))
     if not documents:
         _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",
               by_content=True)

@@ -55,6 +55,7 @@ class Manifest:
     skipped: dict[str, SkippedFile] = field(default_factory=dict)
     # Paragraphs added as records (Index.add_paragraphs): their ids, which no file update touches.
     records: set[str] = field(default_factory=set)
+    globs: list[str] = field(default_factory=list)  # --glob patterns of the last update
 
     @classmethod
     def load(cls, index_dir: Path, name: str = MANIFEST_NAME) -> "Manifest | None":
@@ -68,7 +69,8 @@ class Manifest:
                        for name, entry in raw.get("skipped", {}).items()}
             return cls(int(raw["schema_version"]), files,
                        int(raw.get("generation", UNKNOWN_GENERATION)),
-                       list(raw.get("roots", [])), skipped, set(raw.get("records", [])))
+                       list(raw.get("roots", [])), skipped, set(raw.get("records", [])),
+                       list(raw.get("globs", [])))
         except (ValueError, KeyError, TypeError) as error:
             raise CorruptIndexError(f"{path} is damaged ({error}); rebuild with "
                                     f"`izde index --rebuild`") from None
@@ -79,6 +81,7 @@ class Manifest:
         payload = {"schema_version": self.schema_version, "generation": self.generation,
                    "roots": sorted(set(self.roots)),
                    "records": sorted(self.records),
+                   "globs": self.globs,
                    "skipped": {name: asdict(entry) for name, entry in sorted(self.skipped.items())},
                    "files": {name: asdict(entry) for name, entry in sorted(self.files.items())}}
         with open(temporary, "w", encoding="utf-8") as out:

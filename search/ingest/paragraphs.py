@@ -38,6 +38,8 @@ DEBRIS_WORDS = _load_debris_words()
 class Paragraph:
     number: int  # 1-based position among all paragraphs of the file
     text: str
+    title: str | None = None  # the heading it stands under
+    page: int | None = None  # 1-based, in formats with pages
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -100,3 +102,32 @@ def content_paragraphs(text: str) -> list[Paragraph]:
         for number, paragraph in enumerate(texts, start=1)
         if counts[paragraph] < _REPEATS_FOR_BOILERPLATE and not is_debris(paragraph)
     ]
+
+
+def document_paragraphs(blocks) -> list[Paragraph]:
+    """The paragraphs worth indexing of a document's blocks (:class:`search.ingest.formats.Block`).
+
+    Numbered as :func:`content_paragraphs` numbers them (headings count too); a
+    heading is the ``title`` of the paragraphs under it and is not a paragraph
+    of its own, unless nothing stands under it.
+    """
+    numbered = []
+    for block in blocks:
+        numbered.extend((text, block.heading, block.page)
+                        for text in split_paragraphs(block.text))
+    counts = Counter(text for text, heading, _ in numbered if not heading)
+    paragraphs: list[Paragraph] = []
+    title, lone_heading = None, None
+    for number, (text, heading, page) in enumerate(numbered, start=1):
+        if heading:
+            # A lone heading stays a paragraph, unless the next one repeats it
+            # (an HTML <title> "Су тасқыны | Сайт" above its <h1> "Су тасқыны").
+            if lone_heading is not None and text.lower() not in lone_heading.text.lower():
+                paragraphs.append(lone_heading)
+            title, lone_heading = text, Paragraph(number, text, page=page)
+        elif counts[text] < _REPEATS_FOR_BOILERPLATE and not is_debris(text):
+            lone_heading = None
+            paragraphs.append(Paragraph(number, text, title, page))
+    if lone_heading is not None:
+        paragraphs.append(lone_heading)
+    return paragraphs

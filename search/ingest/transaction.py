@@ -45,7 +45,8 @@ def transaction(path: Path, writer, rebuild: bool = False, progress: Progress | 
             manifest = _reanalyze(writer, manifest, report, progress, max_bytes)
             rebuild = True
         elif rebuild:
-            manifest = Manifest(SCHEMA_VERSION, {})  # only the paths given now
+            # Only the paths given now; the --glob patterns stay unless new ones are given.
+            manifest = Manifest(SCHEMA_VERSION, {}, globs=manifest.globs)
         yield manifest, report
         started = time.perf_counter()
         manifest.save_pending(path, writer.generation)
@@ -67,7 +68,7 @@ def _reanalyze(writer, old: Manifest, report: UpdateReport, progress: Progress |
     roots = [root for root in old.roots if Path(root).exists()]
     with writer.reader() as reader:
         records = stored_records(reader, old.records)
-    manifest = Manifest(SCHEMA_VERSION, {}, roots=roots)
+    manifest = Manifest(SCHEMA_VERSION, {}, roots=roots, globs=old.globs)
     paths = roots or [p for p in old.files if Path(p).exists()]
     report.absorb(update_index(writer, manifest, paths, progress=progress,
                                max_bytes=max_bytes or DEFAULT_MAX_BYTES))

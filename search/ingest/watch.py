@@ -24,6 +24,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from search.errors import IzdeError, PathNotFoundError
+from search.ingest.ignore_rules import IGNORE_FILES
 from search.ingest.indexer import TEXT_SUFFIXES, UpdateReport
 from search.ingest.reading import DEFAULT_MAX_BYTES
 
@@ -74,6 +75,8 @@ class EventBatcher(FileSystemEventHandler):
         candidate = Path(path)
         if self.ignore and (candidate == self.ignore or self.ignore in candidate.parents):
             return False
+        if candidate.name in IGNORE_FILES:
+            return True  # what the walk skips changed: a file may come in or go out
         if any(part.startswith(".") for part in candidate.parts[1:]):
             return False
         return is_directory or candidate.suffix.lower() in TEXT_SUFFIXES

@@ -7,7 +7,8 @@ query is analyzed by each field's analyzer and searched in all three.
 Beside them, ``exact`` holds every paragraph's words as written (lowercased and
 normalized, no stemming or lemmas), so the form the user typed scores above a
 mere lemma match; ``title_<lang>`` holds a paragraph's title where it has one
-(records added with :meth:`Index.add_paragraphs`; files have none).
+(records added with :meth:`Index.add_paragraphs`, and the heading a file's
+paragraph stands under: see :mod:`search.ingest.formats`).
 
 Two languages have a second field with a coarser analysis of the same text
 (:func:`companion_fields`): ``folded_kk`` holds Kazakh paragraphs with the nine
@@ -36,7 +37,9 @@ from analyzers.ru.stems import russian_stem_analyzer
 from search.storage.cache import memo
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-SCHEMA_VERSION = 7  # 7: Latin Kazakh indexed in Cyrillic, `other` paragraphs
+# 8: titles from headings, title lines and subjects (issue 20); 7: Latin Kazakh indexed
+# in Cyrillic, `other` paragraphs (issue 21).
+SCHEMA_VERSION = 8
 
 EXACT_FIELD = "exact"
 # Companion fields are named <kind>_<lang> so that field_language() gives their
@@ -107,7 +110,8 @@ def build_schema() -> Schema:
         "paragraph": NUMERIC(stored=True),
         "lang": ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         "text": STORED(),
-        "title": STORED(),  # a record's title, kept to analyze it again after an upgrade
+        "title": STORED(),  # a record's or a heading's title, kept to analyze it again
+        "page": STORED(),  # the page of a paragraph from a PDF
     }
     for lang in LANGUAGES:
         fields[text_field(lang)] = TEXT(analyzer=analyzer_for(lang), phrase=True)

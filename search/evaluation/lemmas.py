@@ -106,14 +106,18 @@ def _pairs_sharing_a_key(keys_by_form: dict[str, set[str]]) -> set[tuple[str, st
     return shared
 
 
-def conflation_scores(pairs, terms_of) -> ConflationScores:
-    """Score ``terms_of(form) -> set of index terms`` against gold (form, lemma) pairs."""
+def _gold_and_conflated(pairs, terms_of):
+    """(gold lemmas by form, terms by form, form pairs gold joins, form pairs the terms join)."""
     gold: dict[str, set[str]] = defaultdict(set)
     for form, lemma in pairs:
         gold[form].add(lemma)
     terms = {form: set(terms_of(form)) for form in gold}
-    gold_pairs = _pairs_sharing_a_key(gold)
-    conflated = _pairs_sharing_a_key(terms)
+    return gold, terms, _pairs_sharing_a_key(gold), _pairs_sharing_a_key(terms)
+
+
+def conflation_scores(pairs, terms_of) -> ConflationScores:
+    """Score ``terms_of(form) -> set of index terms`` against gold (form, lemma) pairs."""
+    gold, _terms, gold_pairs, conflated = _gold_and_conflated(pairs, terms_of)
     correct = len(gold_pairs & conflated)
     precision = correct / len(conflated) if conflated else 0.0
     recall = correct / len(gold_pairs) if gold_pairs else 0.0
@@ -123,12 +127,7 @@ def conflation_scores(pairs, terms_of) -> ConflationScores:
 
 def conflation_errors(pairs, terms_of, limit: int = 20) -> dict[str, list]:
     """Examples of wrongly merged and wrongly split forms, for reading before changing rules."""
-    gold: dict[str, set[str]] = defaultdict(set)
-    for form, lemma in pairs:
-        gold[form].add(lemma)
-    terms = {form: set(terms_of(form)) for form in gold}
-    gold_pairs = _pairs_sharing_a_key(gold)
-    conflated = _pairs_sharing_a_key(terms)
+    gold, terms, gold_pairs, conflated = _gold_and_conflated(pairs, terms_of)
 
     def describe(pair):
         a, b = pair

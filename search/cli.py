@@ -15,26 +15,82 @@ DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
 
 
+EXIT_CODES = """\b
+Exit codes: 0 found or done, 1 no match (search) or drift (check),
+2 bad query, path or option, 3 missing or damaged index, 4 index being
+updated by another process, 130 interrupted."""
+
+
 class _Izde(click.Group):
-    """Turns library errors into one line on stderr and a meaningful exit code."""
+    """Turns library errors into one line on stderr and a meaningful exit code.
+
+    With --json or --jsonl anywhere on the command line, errors (usage errors
+    too) are one JSON object on stderr, ``{"error": ..., "exit": N}``.
+    """
+
+    json_errors = False
+
+    def main(self, args=None, *rest, **options):
+        argv = list(sys.argv[1:] if args is None else args)
+        options_part = argv[:argv.index("--")] if "--" in argv else argv
+        self.json_errors = bool({"--json", "--jsonl"} & set(options_part))
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except IzdeError as error:
-            click.echo(f"izde: error: {error}", err=True)
-            sys.exit(error.exit_code)
+            self._fail(str(error), error.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException as error:
+            if not self.json_errors:
+                raise
+            self._fail(error.format_message(), error.exit_code)
         except KeyboardInterrupt:
-            click.echo("izde: interrupted; the index keeps its last committed state", err=True)
-            sys.exit(130)
+            self._fail("interrupted; the index keeps its last committed state", 130)
+
+    def _fail(self, message: str, code: int):
+        if self.json_errors:
+            click.echo(json.dumps({"error": message, "exit": code}, ensure_ascii=False), err=True)
+        else:
+            click.echo(f"izde: error: {message}", err=True)
+        sys.exit(code)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("izde")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _remember_color(ctx, _param, value):
+    if value is not None:
+        ctx.find_root().meta["izde.color"] = value
+    return value
+
+
+# ripgrep's rules: auto colours a terminal unless NO_COLOR is set (and not empty) or
+# TERM is dumb; always colours even a pipe; never never does.
+color_option = click.option(
+    "--color", type=click.Choice(COLOR_CHOICES), default=None, expose_value=False,
+    is_eager=True, callback=_remember_color,
+    help="Colour the output: auto (a terminal, unless NO_COLOR is set), always, never.")
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             type=click.Path(file_okay=False), help="Index folder.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-@click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES)
+@click.version_option(version=_version(), prog_name="izde", message="%(prog)s %(version)s")
+@color_option
 def main():
     """Izde: search Kazakh, Russian and English text, paragraph by paragraph."""
 
@@ -182,49 +238,70 @@ def check_command(index_dir, as_json):
 @click.option("--lang", type=click.Choice((*LANGUAGES, "other")),
               help="Only paragraphs in this language (other: none of kk, ru, en).")
 @json_option
-def search_command(query, index_dir, limit, lang, as_json):
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="Print one JSON object per hit, a line each (for jq and streaming).")
+@color_option
+def search_command(query, index_dir, limit, lang, as_json, as_jsonl):
     """Search the index for QUERY; builds the index from seeds/ on first use.
 
     \b
     Syntax: words (OR-ed, more matches rank higher), "a phrase", AND, OR, NOT,
     -exclude, +require, typo~, lang:kk|ru|en, file:NAME (or a glob, file:003*).
+    Prints `path:line:` (the line the paragraph starts on), its language and
+    score, then the snippet; exits 1 when nothing matched.
     """
     from search import Index
+    from search.errors import IndexNotFoundError
 
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl exclude each other")
+    quiet = as_json or as_jsonl
     with Index(index_dir) as index:
         index.parse(query)  # a malformed query fails before any indexing starts
         if not index.exists and index_dir == DEFAULT_INDEX:
             if not Path(DEFAULT_CORPUS).is_dir():
-                raise IzdeError(f"no index at {index_dir}/ and no {DEFAULT_CORPUS}/ folder to "
-                                f"build it from; run `izde index PATHS` first")
-            if not as_json:
+                raise IndexNotFoundError(f"no index at {index_dir}/ and no {DEFAULT_CORPUS}/ "
+                                         f"folder to build it from; run `izde index PATHS` first")
+            if not quiet:
                 click.echo(f"building the index from {DEFAULT_CORPUS}/ (first use) …", err=True)
-            _run_update(index, [DEFAULT_CORPUS], quiet=as_json)
+            _run_update(index, [DEFAULT_CORPUS], quiet=quiet)
         elif index.is_stale:
-            if not as_json:
+            if not quiet:
                 click.echo("rebuilding the index: it was built by another version of Izde …",
                            err=True)
-            _run_update(index, [], quiet=as_json)  # re-reads the files it already held
+            _run_update(index, [], quiet=quiet)  # re-reads the files it already held
         hits = index.search(query, limit=limit, lang=lang)
     if as_json:
         from search.hits import search_response
 
         click.echo(json.dumps(search_response(query, hits), ensure_ascii=False, indent=2))
-    else:
-        # On stderr, like every note: stdout stays one `path:paragraph` line per hit.
-        for line in _search_notes(query, hits):
-            click.echo(line, err=True)
+    elif as_jsonl:
         for hit in hits:
-            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}", fg="magenta")
-            meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
-            click.echo(f"{location} {meta}")
-            snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \
-                if _colour() else hit.snippet
-            click.echo(f"    {snippet}")
-        if not hits:
-            click.echo("no matching paragraphs", err=True)
+            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+    else:
+        _print_hits(query, hits)
     if not hits:
         sys.exit(1)
+
+
+def _print_hits(query, hits) -> None:
+    colour = _colour()
+    # On stderr, like every note: stdout stays one `path:line:` line per hit.
+    for line in _search_notes(query, hits):
+        click.echo(line, err=True)
+    for hit in hits:
+        location = f"{_display_path(hit.path)}:{hit.line}:" if hit.line else \
+            f"{_display_path(hit.path)}:"
+        location = click.style(location, fg="magenta") if colour else location
+        meta = f"[{hit.lang}] {hit.score:.2f}"
+        meta = click.style(meta, fg="green") if colour else meta
+        snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \
+            if colour else hit.snippet
+        # color= keeps click from stripping (or keeping) escapes by its own guess.
+        click.echo(f"{location} {meta}", color=colour)
+        click.echo(f"    {snippet}", color=colour)
+    if not hits:
+        click.echo("no matching paragraphs", err=True)
 
 
 def _search_notes(query, hits) -> list[str]:
@@ -238,8 +315,15 @@ def _search_notes(query, hits) -> list[str]:
     return notes
 
 
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def _colour(stream=None) -> bool:
+    """Whether to colour ``stream`` (stdout): --color, else NO_COLOR, TERM=dumb and a TTY."""
+    ctx = click.get_current_context(silent=True)
+    choice = ctx.find_root().meta.get("izde.color", "auto") if ctx else "auto"
+    if choice != "auto":
+        return choice == "always"
+    stream = stream or sys.stdout
+    return (stream.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
 
 
 @main.command("stats")

@@ -13,6 +13,9 @@ class Hit:
     score: float
     text: str
     highlighted: Snippet
+    # 1-based line of the file where the paragraph starts (for editors' path:line);
+    # None for records and HTML files, whose text is not the file's lines.
+    line: int | None = None
 
     @property
     def snippet(self) -> str:
@@ -20,7 +23,8 @@ class Hit:
         return self.highlighted.render()
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
+        return {"path": self.path, "line": self.line, "paragraph": self.paragraph,
+                "lang": self.lang,
                 "score": round(self.score, 4), "snippet": self.snippet,
                 "matches": self.highlighted.matches, "text": self.text}
 

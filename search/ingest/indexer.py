@@ -22,6 +22,7 @@ from search.errors import PathNotFoundError, UnreadableFileError
 from search.ingest.manifest import FileEntry, Manifest, SkippedFile
 from search.ingest.paragraphs import content_paragraphs
 from search.ingest.html_text import HTML_SUFFIXES
+from search.ingest.html_text import HTML_SUFFIXES
 from search.ingest.reading import DEFAULT_MAX_BYTES, file_text
 from search.storage.schema import EXACT_FIELD, language_fields
 
@@ -104,11 +105,13 @@ def _under(path: str, roots: list[Path]) -> bool:
 def documents_for(path: Path, text: str):
     """The Whoosh documents (one per content paragraph) of one file."""
     file_lang = detect_language(text)
+    # HTML is split from its extracted text, whose lines are not the file's.
+    lines_are_the_files = path.suffix.lower() not in HTML_SUFFIXES
     for paragraph in content_paragraphs(text):
         lang = detect_language(paragraph.text, default=file_lang)
         yield {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
-            "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
+            "line": paragraph.line if lines_are_the_files else None, "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
             **language_fields(lang, paragraph.text),
         }
 

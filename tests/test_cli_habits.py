@@ -143,3 +143,79 @@ def test_http_api_hits_carry_the_line_too(notes):
     with TestClient(create_app(ServiceConfig(index=str(notes)))) as client:
         hit = client.get("/api/search", params={"q": "Алаколь"}).json()["hits"][0]
     assert (hit["line"], hit["paragraph"]) == (7, 4)
+
+
+SAMPLE = ROOT / "data" / "sample"
+
+
+def test_eval_lemmas_prints_one_speed_per_measure():
+    result = run("eval", "lemmas", str(SAMPLE / "ru.conllu"), "--lang", "ru", "--compare-stock")
+    assert result.exit_code == 0
+    ours = [line for line in result.stdout.splitlines() if line.startswith("throughput:")]
+    assert len(ours) == 1 and ours[0].count("words/s warm") == 1
+    assert result.stdout.count("words/s warm") == 2  # ours, and the stock analyzer's
+    report = json.loads(run("eval", "lemmas", str(SAMPLE / "ru.conllu"), "--lang", "ru",
+                            "--compare-stock", "--json").stdout)
+    assert [key for key in report if "words_per_s" in key] == [
+        "cold_words_per_s", "warm_words_per_s", "stock_warm_words_per_s"]
+
+
+@pytest.fixture
+def stages(monkeypatch):
+    """The stages long commands report, as a terminal would see them."""
+    import search.cli as cli
+
+    seen = []
+
+    class Recorded(cli._StagedProgress):
+        def __call__(self, stage, done, total):
+            if stage not in seen:
+                seen.append(stage)
+
+    monkeypatch.setattr(cli, "_StagedProgress", Recorded)
+    return seen
+
+
+def test_eval_lemmas_shows_progress(stages):
+    assert run("eval", "lemmas", str(SAMPLE / "ru.conllu"), "--lang", "ru",
+               "--compare-stock").exit_code == 0
+    assert stages == ["analyzing forms", "timing", "timing against stock"]
+    stages.clear()
+    assert run("eval", "lemmas", str(SAMPLE / "kk.conllu"), "--lang", "kk",
+               "--folds", "3").exit_code == 0
+    assert stages == ["folds", "timing"]
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch):
+    import io
+
+    import search.cli as cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, drawn in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(cli.sys, "stderr", stream)
+        with cli._StagedProgress() as progress:
+            for done in range(1, 11):
+                progress("searching", done, 10)
+        assert ("searching" in stream.getvalue()) is drawn
+
+
+def test_bench_run_names_each_engine_and_its_time_on_a_terminal(monkeypatch):
+    import io
+
+    import search.cli as cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli.sys, "stderr", Terminal())
+    with cli._Ticker() as ticker:
+        ticker.stage("benchmarking izde")
+        ticker.stage("benchmarking whoosh")
+    lines = cli.sys.stderr.getvalue().replace("\r", "\n").split("\n")
+    assert any(line.startswith("benchmarking izde: 0 s") for line in lines)
+    assert any(line.startswith("benchmarking whoosh: 0 s") for line in lines)

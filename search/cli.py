@@ -15,26 +15,82 @@ DEFAULT_INDEX = "index"
 DEFAULT_CORPUS = "seeds"
 
 
+EXIT_CODES = """\b
+Exit codes: 0 found or done, 1 no match (search) or drift (check),
+2 bad query, path or option, 3 missing or damaged index, 4 index being
+updated by another process, 130 interrupted."""
+
+
 class _Izde(click.Group):
-    """Turns library errors into one line on stderr and a meaningful exit code."""
+    """Turns library errors into one line on stderr and a meaningful exit code.
+
+    With --json or --jsonl anywhere on the command line, errors (usage errors
+    too) are one JSON object on stderr, ``{"error": ..., "exit": N}``.
+    """
+
+    json_errors = False
+
+    def main(self, args=None, *rest, **options):
+        argv = list(sys.argv[1:] if args is None else args)
+        options_part = argv[:argv.index("--")] if "--" in argv else argv
+        self.json_errors = bool({"--json", "--jsonl"} & set(options_part))
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except IzdeError as error:
-            click.echo(f"izde: error: {error}", err=True)
-            sys.exit(error.exit_code)
+            self._fail(str(error), error.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException as error:
+            if not self.json_errors:
+                raise
+            self._fail(error.format_message(), error.exit_code)
         except KeyboardInterrupt:
-            click.echo("izde: interrupted; the index keeps its last committed state", err=True)
-            sys.exit(130)
+            self._fail("interrupted; the index keeps its last committed state", 130)
+
+    def _fail(self, message: str, code: int):
+        if self.json_errors:
+            click.echo(json.dumps({"error": message, "exit": code}, ensure_ascii=False), err=True)
+        else:
+            click.echo(f"izde: error: {message}", err=True)
+        sys.exit(code)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("izde")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _remember_color(ctx, _param, value):
+    if value is not None:
+        ctx.find_root().meta["izde.color"] = value
+    return value
+
+
+# ripgrep's rules: auto colours a terminal unless NO_COLOR is set (and not empty) or
+# TERM is dumb; always colours even a pipe; never never does.
+color_option = click.option(
+    "--color", type=click.Choice(COLOR_CHOICES), default=None, expose_value=False,
+    is_eager=True, callback=_remember_color,
+    help="Colour the output: auto (a terminal, unless NO_COLOR is set), always, never.")
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             type=click.Path(file_okay=False), help="Index folder.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-@click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES)
+@click.version_option(version=_version(), prog_name="izde", message="%(prog)s %(version)s")
+@color_option
 def main():
     """Izde: search Kazakh, Russian and English text, paragraph by paragraph."""
 
@@ -192,51 +248,72 @@ def check_command(index_dir, as_json):
 @click.option("--lang", type=click.Choice((*LANGUAGES, "other")),
               help="Only paragraphs in this language (other: none of kk, ru, en).")
 @json_option
-def search_command(query, index_dir, limit, lang, as_json):
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="Print one JSON object per hit, a line each (for jq and streaming).")
+@color_option
+def search_command(query, index_dir, limit, lang, as_json, as_jsonl):
     """Search the index for QUERY; builds the index from seeds/ on first use.
 
     \b
     Syntax: words (OR-ed, more matches rank higher), "a phrase", AND, OR, NOT,
     -exclude, +require, typo~, lang:kk|ru|en, file:NAME (or a glob, file:003*).
+    Prints `path:line:` (the line the paragraph starts on), its language and
+    score, then the snippet; exits 1 when nothing matched.
     """
     from search import Index
+    from search.errors import IndexNotFoundError
 
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl exclude each other")
+    quiet = as_json or as_jsonl
     with Index(index_dir) as index:
         index.parse(query)  # a malformed query fails before any indexing starts
         if not index.exists and index_dir == DEFAULT_INDEX:
             if not Path(DEFAULT_CORPUS).is_dir():
-                raise IzdeError(f"no index at {index_dir}/ and no {DEFAULT_CORPUS}/ folder to "
-                                f"build it from; run `izde index PATHS` first")
-            if not as_json:
+                raise IndexNotFoundError(f"no index at {index_dir}/ and no {DEFAULT_CORPUS}/ "
+                                         f"folder to build it from; run `izde index PATHS` first")
+            if not quiet:
                 click.echo(f"building the index from {DEFAULT_CORPUS}/ (first use) …", err=True)
-            _run_update(index, [DEFAULT_CORPUS], quiet=as_json)
+            _run_update(index, [DEFAULT_CORPUS], quiet=quiet)
         elif index.is_stale:
-            if not as_json:
+            if not quiet:
                 click.echo("rebuilding the index: it was built by another version of Izde …",
                            err=True)
-            _run_update(index, [], quiet=as_json)  # re-reads the files it already held
+            _run_update(index, [], quiet=quiet)  # re-reads the files it already held
         hits = index.search(query, limit=limit, lang=lang)
     if as_json:
         from search.hits import search_response
 
         click.echo(json.dumps(search_response(query, hits), ensure_ascii=False, indent=2))
-    else:
-        # On stderr, like every note: stdout stays one `path:paragraph` line per hit.
-        for line in _search_notes(query, hits):
-            click.echo(line, err=True)
+    elif as_jsonl:
         for hit in hits:
-            page = f" p.{hit.page}" if hit.page is not None else ""
-            location = click.style(f"{_display_path(hit.path)}:{hit.paragraph}{page}",
-                                   fg="magenta")
-            meta = click.style(f"[{hit.lang}] {hit.score:.2f}", fg="green")
-            click.echo(f"{location} {meta}")
-            snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \
-                if _colour() else hit.snippet
-            click.echo(f"    {snippet}")
-        if not hits:
-            click.echo("no matching paragraphs", err=True)
+            click.echo(json.dumps(hit.as_dict(), ensure_ascii=False))
+    else:
+        _print_hits(query, hits)
     if not hits:
         sys.exit(1)
+
+
+def _print_hits(query, hits) -> None:
+    colour = _colour()
+    # On stderr, like every note: stdout stays one `path:line:` line per hit.
+    for line in _search_notes(query, hits):
+        click.echo(line, err=True)
+    for hit in hits:
+        location = f"{_display_path(hit.path)}:{hit.line}:" if hit.line else \
+            f"{_display_path(hit.path)}:"
+        if hit.page is not None:
+            location += f" p.{hit.page}"  # a PDF's page: its lines are not the file's
+        location = click.style(location, fg="magenta") if colour else location
+        meta = f"[{hit.lang}] {hit.score:.2f}"
+        meta = click.style(meta, fg="green") if colour else meta
+        snippet = hit.highlighted.render(before="\x1b[1;31m", after="\x1b[0m") \
+            if colour else hit.snippet
+        # color= keeps click from stripping (or keeping) escapes by its own guess.
+        click.echo(f"{location} {meta}", color=colour)
+        click.echo(f"    {snippet}", color=colour)
+    if not hits:
+        click.echo("no matching paragraphs", err=True)
 
 
 def _search_notes(query, hits) -> list[str]:
@@ -250,8 +327,15 @@ def _search_notes(query, hits) -> list[str]:
     return notes
 
 
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def _colour(stream=None) -> bool:
+    """Whether to colour ``stream`` (stdout): --color, else NO_COLOR, TERM=dumb and a TTY."""
+    ctx = click.get_current_context(silent=True)
+    choice = ctx.find_root().meta.get("izde.color", "auto") if ctx else "auto"
+    if choice != "auto":
+        return choice == "always"
+    stream = stream or sys.stdout
+    return (stream.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb")
 
 
 @main.command("stats")
@@ -333,25 +417,17 @@ def eval_group():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_lemmas(conllu, lang, show_errors, compare_stock, folds, raw_text, as_json):
     """Conflation precision/recall/F1 and throughput of an analyzer on a CoNLL-U treebank."""
-    from search.evaluation import lemmas as lemma_eval
-
+    with _StagedProgress(quiet=as_json) as progress:
+        if folds:
+            from search.evaluation import lemma_folds
+            report = lemma_folds.fold_report(conllu, lang, folds, raw_text, show_errors,
+                                             progress=progress)
+        else:
+            report = _lemma_report(conllu, lang, show_errors, compare_stock, progress)
     if folds:
-        from search.evaluation import lemma_folds
-        report = lemma_folds.fold_report(conllu, lang, folds, raw_text, show_errors)
         click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json
                    else "\n".join(lemma_folds.report_lines(report)))
         return
-    pairs, sentences = lemma_eval.read_conllu(conllu)
-    from analyzers import analyzer_for
-
-    analyzer = analyzer_for(lang)
-    terms_of = lemma_eval.analyzer_terms(analyzer)
-    report = lemma_eval.conflation_scores(pairs, terms_of).as_dict()
-    report.update(lemma_eval.throughput(analyzer, sentences))
-    if compare_stock:
-        report.update(lemma_eval.compare_stock(analyzer, lang, sentences))
-    if show_errors:
-        report["errors"] = lemma_eval.conflation_errors(pairs, terms_of, limit=show_errors)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -361,15 +437,41 @@ def eval_lemmas(conllu, lang, show_errors, compare_stock, folds, raw_text, as_js
     click.echo(f"throughput: {report['cold_words_per_s']:,} words/s cold, "
                f"{report['warm_words_per_s']:,} words/s warm ({report['words']:,} words)")
     if compare_stock:
-        click.echo(f"vs stock Whoosh analyzer, passes interleaved: ours "
-                   f"{report['interleaved_warm_words_per_s']:,} words/s warm, stock "
-                   f"{report['stock_warm_words_per_s']:,} words/s warm; "
-                   f"ours/stock {report['warm_ratio_to_stock']:.2f}")
+        click.echo(f"stock Whoosh analyzer: {report['stock_warm_words_per_s']:,} words/s warm "
+                   f"(passes interleaved with ours); ours/stock {report['warm_ratio_to_stock']:.2f}")
     for kind, examples in report.get("errors", {}).items():
         click.echo(f"{kind.replace('_', ' ')}:")
         for e in examples:
             click.echo(f"  {e['forms'][0]} {e['terms'][0]} / {e['forms'][1]} {e['terms'][1]}"
                        f"  gold {e['gold'][0]} / {e['gold'][1]}")
+
+
+def _lemma_report(conllu, lang, show_errors, compare_stock, progress) -> dict:
+    """Scores and one speed per measure: cold, and warm (interleaved with the stock
+    analyzer's passes when comparing, so a busy machine slows both alike)."""
+    from analyzers import analyzer_for
+    from search.evaluation import lemmas as lemma_eval
+
+    pairs, sentences = lemma_eval.read_conllu(conllu)
+    analyzer = analyzer_for(lang)
+    terms_of = lemma_eval.analyzer_terms(analyzer)
+    forms = len({form for form, _ in pairs})
+    analyzed = 0
+
+    def counted_terms_of(form):
+        nonlocal analyzed
+        analyzed += 1
+        progress("analyzing forms", analyzed, forms)
+        return terms_of(form)
+
+    report = lemma_eval.conflation_scores(pairs, counted_terms_of).as_dict()
+    report.update(lemma_eval.throughput(analyzer, sentences, repeat=0 if compare_stock else 3,
+                                        progress=progress))
+    if compare_stock:
+        report.update(lemma_eval.compare_stock(analyzer, lang, sentences, progress=progress))
+    if show_errors:
+        report["errors"] = lemma_eval.conflation_errors(pairs, terms_of, limit=show_errors)
+    return report
 
 
 @eval_group.command("retrieval")
@@ -394,30 +496,12 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, as
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search.evaluation import retrieval as retrieval_eval
 
-    bar, stage_shown = None, None
-
-    def progress(stage, done, total):
-        nonlocal bar, stage_shown
-        if not sys.stderr.isatty():
-            return
-        if stage != stage_shown:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-            bar = click.progressbar(length=total, label=stage, file=sys.stderr)
-            bar.__enter__()
-            stage_shown = stage
-        bar.update(1)
-
     reports = {}
-    try:
-        for rewrite in rewrites or ("exact",):
-            stage_shown = None  # a fresh progress bar per rewrite
+    for rewrite in rewrites or ("exact",):
+        with _StagedProgress(quiet=as_json) as progress:  # a fresh bar per rewrite
             reports[rewrite] = retrieval_eval.evaluate(
                 corpus, queries, qrels, cache_dir=cache_dir, progress=progress,
                 full_path=not ranking_only, rewrite=rewrite)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if as_json:
         as_dicts = {rewrite: report.as_dict() for rewrite, report in reports.items()}
         # One rewrite prints its report as before; several, one report per rewrite.
@@ -478,13 +562,11 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json
     """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update."""
     from search.bench import run as bench
 
-    def progress(engine):
-        if not as_json and sys.stderr.isatty():
-            click.echo(f"benchmarking {engine} …", err=True)
-
-    result = bench.run_benchmark(corpus, queries=queries, index_dir=index_dir,
-                                 engines=engines or bench.ENGINES, procs=procs,
-                                 limitmb=limitmb, seed=seed, progress=progress)
+    with _Ticker(quiet=as_json) as ticker:
+        result = bench.run_benchmark(corpus, queries=queries, index_dir=index_dir,
+                                     engines=engines or bench.ENGINES, procs=procs,
+                                     limitmb=limitmb, seed=seed,
+                                     progress=lambda engine: ticker.stage(f"benchmarking {engine}"))
     click.echo(bench.as_json(result) if as_json else bench.format_table(result))
 
 
@@ -551,6 +633,83 @@ class _progress_bar:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+class _Ticker:
+    """On a terminal, ``label: N s`` on stderr, redrawn every second, for stages that
+    run in another process and cannot report how far they are (bench run's engines)."""
+
+    def __init__(self, quiet=False):
+        import threading
+
+        self.show = not quiet and sys.stderr.isatty()
+        self.label, self.started = None, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        if self.show:
+            self._thread.start()
+        return self
+
+    def stage(self, label):
+        import time
+
+        if self.show and self.label is not None:
+            self._draw()
+            click.echo("", err=True)  # keep the finished stage's line and time
+        self.label, self.started = label, time.monotonic()
+
+    def _draw(self):
+        import time
+
+        if self.label is not None:
+            click.echo(f"\r{self.label}: {time.monotonic() - self.started:.0f} s\x1b[K",
+                       err=True, nl=False)
+
+    def _run(self):
+        while not self._stop.wait(1.0):
+            self._draw()
+
+    def __exit__(self, *exc):
+        if self.show:
+            self._stop.set()
+            self._thread.join()
+            if self.label is not None:
+                self._draw()
+                click.echo("", err=True)
+
+
+class _StagedProgress:
+    """``progress(stage, done, total)`` drawn as one click bar per stage on a terminal
+    (stderr); nothing when piped or quiet. Redraws at most every 1% of a stage."""
+
+    def __init__(self, quiet=False):
+        self.show = not quiet and sys.stderr.isatty()
+        self.bar, self.stage, self.shown = None, None, 0
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, stage, done, total):
+        if not self.show:
+            return
+        if stage != self.stage:
+            self._close()
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+            self.bar.__enter__()
+            self.stage, self.shown = stage, 0
+        if done - self.shown >= max(1, total // 100) or done == total:
+            self.bar.update(done - self.shown)
+            self.shown = done
+
+    def _close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc):
+        self._close()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ class Hit:
     highlighted: Snippet
     page: int | None = None  # the PDF page the paragraph stands on; None elsewhere
     title: str | None = None  # the heading it stands under, or a record's title
+    # 1-based line of the file where the paragraph starts (for editors' path:line);
+    # None for records, HTML and documents, whose text is not the file's lines.
+    line: int | None = None
 
     @property
     def snippet(self) -> str:
@@ -22,7 +25,8 @@ class Hit:
         return self.highlighted.render()
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "paragraph": self.paragraph, "lang": self.lang,
+        return {"path": self.path, "line": self.line, "paragraph": self.paragraph,
+                "lang": self.lang,
                 "score": round(self.score, 4), "snippet": self.snippet,
                 "matches": self.highlighted.matches, "text": self.text,
                 **({"page": self.page} if self.page is not None else {}),

@@ -157,14 +157,28 @@ class Index:
         from search.ingest.transaction import transaction
 
         self._close_searcher()
-        if rebuild and self.exists and not self._opens():
-            self.close()
-            self._remove_index_files()  # damaged beyond opening: nothing to keep
-        if not self.exists or not has_index_files(self.path):
-            self._create()
-        writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
-        with transaction(self.path, writer, rebuild, progress, max_bytes) as (manifest, report):
-            yield writer, manifest, report
+        # A first update that fails leaves no folder (or an empty one, if it was
+        # given empty) behind: a half-made index would answer every later query.
+        folder_existed = self.path.exists()
+        first = False  # set once this update has created the index
+        try:
+            if rebuild and self.exists and not self._opens():
+                self.close()
+                self._remove_index_files()  # damaged beyond opening: nothing to keep
+            if not self.exists or not has_index_files(self.path):
+                first = not self.exists and not (folder_existed and any(self.path.iterdir()))
+                self._create()
+            writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
+            with transaction(self.path, writer, rebuild, progress, max_bytes) as \
+                    (manifest, report):
+                yield writer, manifest, report
+        except BaseException:
+            if first and self.path.is_dir():
+                self.close()
+                shutil.rmtree(self.path, ignore_errors=True)
+                if folder_existed:
+                    self.path.mkdir()
+            raise
 
     def _opens(self) -> bool:
         try:
@@ -240,6 +254,9 @@ class Index:
         says; the hits tell what was searched (:class:`Hits`).
         """
         with self._damage_reported():
+            if not self._current_searcher().doc_count():
+                self.parse(query)  # a malformed query is still an error
+                return Hits([], [query])  # an index of no paragraphs matches nothing
             searcher, parsed, hits, positions = self._results(query, limit, lang)
             stored = [searcher.stored_fields(doc) for doc, _ in hits]
             marked = None
@@ -250,7 +267,7 @@ class Index:
             return Hits([Hit(fields["path"], fields["paragraph"], fields["lang"], score,
                              fields["text"], snippet_of_hit(fields, doc, marked, self._schema)
                              if marked is not None else Snippet(()),
-                             fields.get("page"), fields.get("title"))
+                             fields.get("page"), fields.get("title"), fields.get("line"))
                          for (doc, score), fields in zip(hits, stored)],
                         parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total)
 

@@ -125,7 +125,7 @@ def test_an_error_outside_the_segment_readers_is_not_taken_for_damage():
 def test_search_without_seeds_or_index_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("search", "лес")
-    assert result.exit_code == 1 and "izde index" in result.stderr
+    assert result.exit_code == 3 and "izde index" in result.stderr
 
 
 def test_search_rebuilds_an_index_built_by_another_version(in_project, monkeypatch):

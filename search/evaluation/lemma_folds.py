@@ -118,8 +118,8 @@ class _FixedLearner:
         clear_caches()
 
 
-def cross_validate(sentences: list[Sentence], lang: str, k: int = 5,
-                   raw_forms=None, errors: int = 0) -> tuple[list[FoldScore], ConflationScores]:
+def cross_validate(sentences: list[Sentence], lang: str, k: int = 5, raw_forms=None,
+                   errors: int = 0, progress=None) -> tuple[list[FoldScore], ConflationScores]:
     """Score each of ``k`` folds with what was learned from the others (and list
     ``errors`` examples of each fold's wrongly merged and split pairs).
 
@@ -142,6 +142,8 @@ def cross_validate(sentences: list[Sentence], lang: str, k: int = 5,
                 pooled_terms.setdefault(form, frozenset(terms_of(form)))
             examples = conflation_errors(pairs, terms_of, limit=errors) if errors else {}
             results.append(FoldScore(i + 1, len(held_out), scores, chosen, examples))
+            if progress:
+                progress("folds", i + 1, k)
     finally:
         learner.reset()
     pooled = conflation_scores(_pairs(sentences), pooled_terms.__getitem__)
@@ -158,9 +160,11 @@ def summary(results: list[FoldScore]) -> dict:
     return out
 
 
-def fold_report(conllu, lang: str, k: int, raw_text=None, errors: int = 0) -> dict:
+def fold_report(conllu, lang: str, k: int, raw_text=None, errors: int = 0,
+                progress=None) -> dict:
     """What ``izde eval lemmas --folds`` prints: per-fold and mean ± std scores, and the
-    shipped analyzer's speed on the whole file."""
+    shipped analyzer's speed on the whole file. ``progress(stage, done, total)`` is
+    called after each fold and timing pass."""
     sentences = read_sentences(conllu)
     raw_forms = None
     if raw_text is not None and lang == "kk":
@@ -169,7 +173,7 @@ def fold_report(conllu, lang: str, k: int, raw_text=None, errors: int = 0) -> di
             raw_forms = corpus_forms(raw_text)
         except (OSError, ValueError) as error:
             raise IzdeError(f"cannot read --raw-text {raw_text}: {error}") from error
-    results, pooled = cross_validate(sentences, lang, k, raw_forms, errors)
+    results, pooled = cross_validate(sentences, lang, k, raw_forms, errors, progress)
     texts = [s.text for s in sentences if s.text]
     return {"file": str(conllu), "lang": lang, "folds": k,
             "lexicon": ("shipped stem_counts.tsv" if lang == "kk" and raw_forms is None
@@ -177,7 +181,7 @@ def fold_report(conllu, lang: str, k: int, raw_text=None, errors: int = 0) -> di
                         else "none learned"),
             **summary(results), "pooled": pooled.as_dict(),
             "per_fold": [r.as_dict() for r in results],
-            **throughput(analyzer_for(lang), texts)}
+            **throughput(analyzer_for(lang), texts, progress=progress)}
 
 
 def report_lines(report: dict) -> list[str]:

@@ -131,14 +131,14 @@ def documents_for(path: Path, text: str):
 
 
 def documents_of(path: Path, paragraphs: list[Paragraph]):
-    """The Whoosh documents of a file's paragraphs, with their titles and pages."""
+    """The Whoosh documents of a file's paragraphs, with their titles, pages and lines."""
     file_lang = detect_language(" ".join(p.text for p in paragraphs[:50]))
     for paragraph in paragraphs:
         lang = detect_language(paragraph.text, default=file_lang)
         document = {
             "path": str(path), "file": path.name, "paragraph": paragraph.number,
-            "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
-            **language_fields(lang, paragraph.text, paragraph.title),
+            "line": paragraph.line, "lang": lang, "text": paragraph.text,
+            EXACT_FIELD: paragraph.text, **language_fields(lang, paragraph.text, paragraph.title),
         }
         if paragraph.title:
             document["title"] = paragraph.title

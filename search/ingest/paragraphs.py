@@ -6,7 +6,9 @@ a paragraph (a line that does not end a sentence followed by one that starts in
 lowercase), which is joined.
 
 Paragraph numbers count every paragraph of the file, debris included, so a
-number always points at the same place in the file.
+number always points at the same place in the file. Each paragraph also keeps
+the 1-based line it starts on, counted as editors count (``\\n``, ``\\r\\n`` or
+``\\r`` end a line), so ``path:line`` opens it in vim or VS Code.
 """
 
 import re
@@ -14,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SENTENCE_END = re.compile(r"[.!?:;…»\"')\]]\s*$")
 _STARTS_LOWERCASE = re.compile(r"^\s*[a-zа-яёәғқңөұүһі]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•*]|\d+[.)])\s")
@@ -40,6 +43,9 @@ class Paragraph:
     text: str
     title: str | None = None  # the heading it stands under
     page: int | None = None  # 1-based, in formats with pages
+    # 1-based line of the file where it starts; None where the text split is not
+    # the file's own lines (HTML, documents).
+    line: int | None = None
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -48,28 +54,42 @@ def split_paragraphs(text: str) -> list[str]:
     >>> split_paragraphs("Title\\n\\nFirst line\\nsecond line of it\\nNew one.\\n")
     ['Title', 'First line second line of it', 'New one.']
     """
-    paragraphs: list[str] = []
+    return [paragraph for _, paragraph in paragraphs_with_lines(text)]
+
+
+def paragraphs_with_lines(text: str) -> list[tuple[int, str]]:
+    """``(line, paragraph)`` for each paragraph: the 1-based line it starts on.
+
+    >>> paragraphs_with_lines("Title\\n\\nFirst line\\nsecond line of it\\nNew one.\\n")
+    [(1, 'Title'), (3, 'First line second line of it'), (5, 'New one.')]
+    """
+    paragraphs: list[tuple[int, str]] = []
     current: list[str] = []
+    start = 0
     previous = ""
-    for raw_line in text.splitlines():
-        line = " ".join(raw_line.split())
-        if not line:
-            _flush(current, paragraphs)
-            previous = ""
-            continue
-        if current and _is_soft_wrap(previous, line):
-            current.append(line)
-        else:
-            _flush(current, paragraphs)
-            current.append(line)
-        previous = line
-    _flush(current, paragraphs)
+    for number, physical in enumerate(_LINE_BREAK.split(text), start=1):
+        # str.splitlines also breaks at \f, \v, U+2028 ..., which editors do not
+        # count as lines: those pieces split paragraphs but share the line number.
+        for raw_line in physical.splitlines() or [""]:
+            line = " ".join(raw_line.split())
+            if not line:
+                _flush(current, start, paragraphs)
+                previous = ""
+                continue
+            if current and _is_soft_wrap(previous, line):
+                current.append(line)
+            else:
+                _flush(current, start, paragraphs)
+                current.append(line)
+                start = number
+            previous = line
+    _flush(current, start, paragraphs)
     return paragraphs
 
 
-def _flush(lines: list[str], paragraphs: list[str]) -> None:
+def _flush(lines: list[str], start: int, paragraphs: list[tuple[int, str]]) -> None:
     if lines:
-        paragraphs.append(" ".join(lines))
+        paragraphs.append((start, " ".join(lines)))
         lines.clear()
 
 
@@ -95,11 +115,11 @@ def is_debris(text: str) -> bool:
 
 def content_paragraphs(text: str) -> list[Paragraph]:
     """The paragraphs worth indexing, numbered by their place in the file."""
-    texts = split_paragraphs(text)
-    counts = Counter(texts)
+    found = paragraphs_with_lines(text)
+    counts = Counter(paragraph for _, paragraph in found)
     return [
-        Paragraph(number, paragraph)
-        for number, paragraph in enumerate(texts, start=1)
+        Paragraph(number, paragraph, line=line)
+        for number, (line, paragraph) in enumerate(found, start=1)
         if counts[paragraph] < _REPEATS_FOR_BOILERPLATE and not is_debris(paragraph)
     ]
 
@@ -113,21 +133,23 @@ def document_paragraphs(blocks) -> list[Paragraph]:
     """
     numbered = []
     for block in blocks:
-        numbered.extend((text, block.heading, block.page)
-                        for text in split_paragraphs(block.text))
-    counts = Counter(text for text, heading, _ in numbered if not heading)
+        # A block that knows its line in the file gives each of its paragraphs one.
+        numbered.extend((text, block.heading, block.page,
+                         None if block.line is None else block.line + offset - 1)
+                        for offset, text in paragraphs_with_lines(block.text))
+    counts = Counter(text for text, heading, _, _ in numbered if not heading)
     paragraphs: list[Paragraph] = []
     title, lone_heading = None, None
-    for number, (text, heading, page) in enumerate(numbered, start=1):
+    for number, (text, heading, page, line) in enumerate(numbered, start=1):
         if heading:
             # A lone heading stays a paragraph, unless the next one repeats it
             # (an HTML <title> "Су тасқыны | Сайт" above its <h1> "Су тасқыны").
             if lone_heading is not None and text.lower() not in lone_heading.text.lower():
                 paragraphs.append(lone_heading)
-            title, lone_heading = text, Paragraph(number, text, page=page)
+            title, lone_heading = text, Paragraph(number, text, page=page, line=line)
         elif counts[text] < _REPEATS_FOR_BOILERPLATE and not is_debris(text):
             lone_heading = None
-            paragraphs.append(Paragraph(number, text, title, page))
+            paragraphs.append(Paragraph(number, text, title, page, line))
     if lone_heading is not None:
         paragraphs.append(lone_heading)
     return paragraphs

@@ -37,9 +37,11 @@ from analyzers.ru.stems import russian_stem_analyzer
 from search.storage.cache import memo
 
 # Bump when analysis or layout changes so that old indexes are rebuilt, not misread.
-# 8: titles from headings, title lines and subjects (issue 20); 7: Latin Kazakh indexed
-# in Cyrillic, `other` paragraphs (issue 21).
-SCHEMA_VERSION = 8
+# 9: a paragraph's starting line is stored (issue 26; an update re-reads only changed
+# files, so without the bump paragraphs of unchanged files would never get their
+# line); 8: titles from headings, title lines and subjects (issue 20); 7: Latin
+# Kazakh indexed in Cyrillic, `other` paragraphs (issue 21).
+SCHEMA_VERSION = 9
 
 EXACT_FIELD = "exact"
 # Companion fields are named <kind>_<lang> so that field_language() gives their
@@ -108,6 +110,7 @@ def build_schema() -> Schema:
         "path": ID(stored=True),
         "file": ID(analyzer=IDTokenizer() | LowercaseFilter()),  # file name, for file: filters
         "paragraph": NUMERIC(stored=True),
+        "line": STORED(),  # 1-based line the paragraph starts on; None for HTML and records
         "lang": ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         "text": STORED(),
         "title": STORED(),  # a record's or a heading's title, kept to analyze it again

@@ -26,6 +26,9 @@ class Block:
     text: str
     heading: bool = False
     page: int | None = None  # 1-based, for formats that have pages
+    # 1-based line of the file where the block starts, for formats whose text is the
+    # file's own lines (plain text, Markdown); None elsewhere.
+    line: int | None = None
 
 
 class MissingReaderError(UnreadableFileError):

@@ -50,8 +50,9 @@ def read(data: bytes, path: Path) -> list[Block]:
 def page_blocks(pages: list[list[str]]) -> list[Block]:
     """The paragraphs of pages given as their text boxes, page furniture dropped.
 
-    >>> page_blocks([["Бюллетень", "Су тасқыны.", "Бет 1"], ["Бюллетень", "Егіс.", "Бет 2"]])
-    [Block(text='Су тасқыны.', heading=False, page=1), Block(text='Егіс.', heading=False, page=2)]
+    >>> [(b.text, b.page) for b in page_blocks([["Бюллетень", "Су тасқыны.", "Бет 1"],
+    ...                                       ["Бюллетень", "Егіс.", "Бет 2"]])]
+    [('Су тасқыны.', 1), ('Егіс.', 2)]
     """
     furniture = _running_lines(pages)
     return [Block(paragraph, page=number)

@@ -40,6 +40,8 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
+    embedded: int = 0  # paragraphs embedded (semantic indexes; search.semantic.sync)
+    embed_seconds: float = 0.0
 
     def absorb(self, other: "UpdateReport") -> None:
         """Add ``other``'s counts to this report (two passes of one update)."""
@@ -50,15 +52,19 @@ class UpdateReport:
 
     def summary(self) -> str:
         repaired = f", {self.repaired:,} repaired" if self.repaired else ""
+        embedded = (f", {self.embedded:,} embedded in {self.embed_seconds:.1f} s"
+                    if self.embedded else "")
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
                 f"{self.unchanged:,} unchanged, {len(self.skipped):,} skipped{repaired} "
-                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
+                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s"
+                f"{embedded})")
 
     def as_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed,
                 "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-                "repaired": self.repaired, "seconds": round(self.seconds, 3)}
+                "repaired": self.repaired, "seconds": round(self.seconds, 3),
+                "embedded": self.embedded, "embed_seconds": round(self.embed_seconds, 3)}
 
 
 def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:

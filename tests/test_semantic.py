@@ -221,3 +221,24 @@ def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):
     assert vectors[0].tolist() == [0, 0, 1, 0] and vectors[2].tolist() == [1, 0, 0, 0]
     with pytest.raises(IzdeError, match="model-a"):
         store.check_embedder("model-b", 4)
+
+
+def test_a_question_ranks_the_paragraph_that_answers_it_higher_with_semantic_on(tmp_path):
+    # Both paragraphs share only "такое" with the question, at the same length, so
+    # words alone tie and keep the order of indexing; the meaning breaks the tie.
+    index = Index(tmp_path / "index", semantic=True)
+    index.add_paragraphs([
+        {"id": "market", "text": "Рынок — такое место, где субботним утром продают свежие "
+                                 "овощи окрестных фермеров."},
+        {"id": "everest", "text": "Эверест — такое место, где высота достигает восьми тысяч "
+                                  "метров над уровнем моря."},
+        {"id": "council", "text": "Депутаты считают, что такое решение о бюджете города на "
+                                  "следующий год примут после долгого обсуждения в совете."}])
+    question = "Что такое самая высокая вершина планеты?"
+    lexical = index.ranked_ids(question, semantic=False)
+    hybrid = index.search(question)
+    assert lexical.index("everest") > lexical.index("market")
+    assert hybrid.ranking == "hybrid"
+    assert [hit.path for hit in hybrid][0] == "everest"
+    assert sorted(hit.path for hit in hybrid) == sorted(lexical)  # only what matched
+    index.close()

@@ -108,16 +108,21 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
     from search.ingest.reading import DEFAULT_MAX_BYTES
 
     show_bar = not quiet and sys.stderr.isatty()
-    bar = None
+    bar, stage = None, None
 
     def progress(done, total, path):
-        nonlocal bar
+        nonlocal bar, stage
         if not show_bar:
             return
-        if bar is None:
-            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+        # Embedding (semantic indexes) reports its own stage: a fresh bar, with an ETA.
+        now = "embedding" if path == "embedding" else "indexing"
+        if bar is None or now != stage:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+            bar = click.progressbar(length=total, label=now, file=sys.stderr, show_eta=True)
             bar.__enter__()
-        bar.update(1)
+            stage = now
+        bar.update(done - bar.pos)
 
     try:
         report = index.update(paths, progress=progress, rebuild=rebuild,
@@ -144,8 +149,11 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
 @click.option("--glob", "-g", "globs", multiple=True, metavar="GLOB",
               help="Only files matching GLOB; !GLOB leaves matches out (repeatable; "
                    "remembered for later runs).")
+@click.option("--semantic/--no-semantic", default=None,
+              help="Keep a paragraph embedding beside each paragraph for hybrid ranking "
+                   "(needs izde[semantic]), or drop them; later updates keep the setting.")
 @json_option
-def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, as_json):
+def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, semantic, as_json):
     """Index new and changed files under PATHS; drop deleted ones.
 
     PATHS default to the folders and files indexed before (seeds/ for a new
@@ -156,7 +164,7 @@ def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, as_json
     """
     from search import Index
 
-    with Index(index_dir) as index:
+    with Index(index_dir, semantic=semantic) as index:
         roots = list(paths) or index.indexed_roots() or [DEFAULT_CORPUS]
         report = _run_update(index, roots, rebuild=rebuild,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
@@ -247,11 +255,13 @@ def check_command(index_dir, as_json):
               help="How many paragraphs to show.")
 @click.option("--lang", type=click.Choice((*LANGUAGES, "other")),
               help="Only paragraphs in this language (other: none of kk, ru, en).")
+@click.option("--no-semantic", "lexical", is_flag=True,
+              help="Rank by words alone on an index that keeps embeddings.")
 @json_option
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="Print one JSON object per hit, a line each (for jq and streaming).")
 @color_option
-def search_command(query, index_dir, limit, lang, as_json, as_jsonl):
+def search_command(query, index_dir, limit, lang, lexical, as_json, as_jsonl):
     """Search the index for QUERY; builds the index from seeds/ on first use.
 
     \b
@@ -280,7 +290,7 @@ def search_command(query, index_dir, limit, lang, as_json, as_jsonl):
                 click.echo("rebuilding the index: it was built by another version of Izde …",
                            err=True)
             _run_update(index, [], quiet=quiet)  # re-reads the files it already held
-        hits = index.search(query, limit=limit, lang=lang)
+        hits = index.search(query, limit=limit, lang=lang, semantic=False if lexical else None)
     if as_json:
         from search.hits import search_response
 
@@ -491,14 +501,30 @@ def _lemma_report(conllu, lang, show_errors, compare_stock, progress) -> dict:
                    "query (typo1) or a typo in every word of 5+ letters (typo). "
                    "Repeat to compare several in one run (one report each). "
                    "[default: exact]")
+@click.option("--semantic", is_flag=True,
+              help="Index with embeddings; report lexical and hybrid ranking side by side "
+                   "and cross-validate the hybrid's pool and weight (needs izde[semantic]).")
+@click.option("--embedding-cache", type=click.Path(file_okay=False), default=None,
+              help="With --semantic: keep passage embeddings here by content, across runs.")
+@click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
+              help="With --semantic: folds of the cross-validation (0: none).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, as_json):
+def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, semantic,
+                   embedding_cache, folds, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search.evaluation import retrieval as retrieval_eval
 
     reports = {}
     for rewrite in rewrites or ("exact",):
         with _StagedProgress(quiet=as_json) as progress:  # a fresh bar per rewrite
+            if semantic:
+                from search.evaluation.semantic_folds import evaluate_semantic
+
+                reports[rewrite] = evaluate_semantic(
+                    corpus, queries, qrels, cache_dir=cache_dir,
+                    embedding_cache=embedding_cache, progress=progress,
+                    full_path=not ranking_only, rewrite=rewrite, folds=folds)
+                continue
             reports[rewrite] = retrieval_eval.evaluate(
                 corpus, queries, qrels, cache_dir=cache_dir, progress=progress,
                 full_path=not ranking_only, rewrite=rewrite)
@@ -511,8 +537,9 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, as
     for rewrite, report in reports.items():
         if len(reports) > 1:
             click.echo(f"--rewrite {rewrite}")
-        click.echo(f"{report.paragraphs:,} paragraphs indexed in {report.index_seconds:.1f} s; "
-                   f"{report.skipped_queries:,} queries without judgments skipped")
+        first = getattr(report, "lexical", report)  # a semantic report holds two
+        click.echo(f"{first.paragraphs:,} paragraphs indexed in {first.index_seconds:.1f} s; "
+                   f"{first.skipped_queries:,} queries without judgments skipped")
         click.echo(report.table())
 
 

@@ -40,11 +40,14 @@ class Hits(list):
     for a Latin query); ``did_you_mean`` is the corrected query when a word the
     index does not know was replaced, else None; ``folded`` says that Kazakh
     paragraphs were also matched with their Kazakh letters folded (қ -> к ...);
-    ``total`` is how many paragraphs matched in all, for paging.
+    ``total`` is how many paragraphs matched in all, for paging; ``ranking`` is
+    ``"hybrid"`` when the query's embedding re-scored them, else ``"lexical"``.
     """
 
-    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False, total=None):
+    def __init__(self, hits=(), searched_for=(), did_you_mean=None, folded=False, total=None,
+                 ranking="lexical"):
         super().__init__(hits)
+        self.ranking = ranking
         self.searched_for = list(searched_for)
         self.did_you_mean = did_you_mean
         self.folded = folded
@@ -68,4 +71,4 @@ def search_response(query: str, hits: Hits) -> dict:
     ``izde search --json`` prints and ``GET /api/search`` returns."""
     return {"query": query, "searched_for": hits.searched_for,
             "did_you_mean": hits.did_you_mean, "folded": hits.folded,
-            "hits": [hit.as_dict() for hit in hits]}
+            "ranking": hits.ranking, "hits": [hit.as_dict() for hit in hits]}

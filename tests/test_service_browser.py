@@ -16,6 +16,7 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromium-driver are not installed "
                 "(apt-get install chromium chromium-driver)", allow_module_level=True)
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
@@ -44,7 +45,8 @@ def browser():
 
 
 def _wait(browser, seconds=20):
-    return WebDriverWait(browser, seconds)
+    # Results are redrawn as the user types: an element read mid-redraw is stale, not wrong.
+    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def test_typing_without_kazakh_letters_marks_the_kazakh_word_and_opens_its_context(server, browser):

@@ -184,14 +184,19 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
 
 def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateReport:
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 only: Callable[[Path], bool] | None = None) -> UpdateReport:
     """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
 
     Updates ``manifest`` to match; the caller commits the writer and saves the manifest.
+    ``only``, when given, picks the files this index holds among those found (a
+    shard's, :mod:`search.cluster.layout`): the others are neither added nor removed.
     """
     started = time.perf_counter()
     report = UpdateReport()
     files, roots, problems = discover_files(paths)
+    if only is not None:
+        files = [path for path in files if only(path)]
     report.skipped.extend(problems)
     manifest.roots = sorted({*manifest.roots, *map(str, roots)})
     found = {str(path) for path in files}

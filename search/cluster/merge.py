@@ -4,8 +4,9 @@ One index ranks by BM25F, then rescores its best :data:`config.POOL` for
 proximity and puts them, re-sorted, before the rest (:func:`search.ranking.rank.rank`).
 Shards score with the whole collection's statistics, so their BM25F scores
 compare; the global best POOL by BM25F are each among their shard's best POOL,
-whose rescored scores the shards sent. Ties go to the lower shard, then to the
-shard's own order (one index breaks them by docnum, which shards do not share).
+whose rescored scores the shards sent. Ties go to the path and paragraph that
+come first: one index breaks them by docnum, which shards do not share, and
+its docnums follow the files' sorted order when it is built in one go.
 
     >>> from search.cluster.shard_tasks import Candidate, ShardAnswer
     >>> def answer(*scores): return ShardAnswer(len(scores), [
@@ -22,11 +23,9 @@ from search.ranking import config
 def merged(answers: dict[int, ShardAnswer], limit: int,
            rescoring: bool) -> list[tuple[Candidate, float]]:
     """The best ``limit`` (candidate, final score), best first."""
-    ranked = sorted(((candidate.score, shard, order, candidate)
-                     for shard, answer in answers.items()
-                     for order, candidate in enumerate(answer.candidates)),
-                    key=lambda item: (-item[0], item[1], item[2]))
-    candidates = [item[3] for item in ranked]
+    candidates = sorted((candidate for answer in answers.values()
+                         for candidate in answer.candidates),
+                        key=lambda c: (-c.score, c.path, c.paragraph))
     if not rescoring:
         return [(candidate, candidate.score) for candidate in candidates[:limit]]
     pool = [(candidate, candidate.rescored) for candidate in candidates[:config.POOL]]

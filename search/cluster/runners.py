@@ -58,7 +58,7 @@ class DaskRunner:
         self._cluster = None
         if address is None:
             self._cluster = LocalCluster(n_workers=max(1, local_workers), threads_per_worker=1,
-                                         processes=True, dashboard_address=None)
+                                         processes=True, dashboard_address=":0")
             address = self._cluster.scheduler_address
         self.address = address
         try:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from search.cluster.layout import shard_of
+from search.cluster.layout import CLUSTER_MANIFEST, shard_of
 from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
 from search.index import Index
+from search.ingest.manifest import MANIFEST_NAME
 from search.ranking import config, proximity
 from search.ranking.global_statistics import Constants, GlobalBM25F, TermKey
 from search.ranking.rank import proximity_applies, scored
@@ -124,6 +125,11 @@ def build_shard(folder: str, shard: int, shards: int, paths: list[str], rebuild:
     """
     started = time.perf_counter()
     folder_path = Path(folder)
+    if folder_path.is_dir() and not (folder_path / MANIFEST_NAME).exists() \
+            and (folder_path.parent / CLUSTER_MANIFEST).exists():
+        # A worker died while creating this shard, before its first manifest was in
+        # place: nothing was ever committed in it, so it starts again empty.
+        shutil.rmtree(folder_path)
     index = Index(folder_path)
     if index.is_stale:
         # Built with another analysis: an ordinary update would reanalyze every

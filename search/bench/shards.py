@@ -26,6 +26,7 @@ from search.cluster.sharded_index import ShardedIndex
 from search.index import Index
 
 Progress = Callable[[str], None]
+OVERHEAD_QUERIES = 300  # queries also run in process, beside the cluster
 PROJECTIONS = [(10_000_000, 16), (10_000_000, 64), (100_000_000, 16), (100_000_000, 64)]
 
 
@@ -77,6 +78,7 @@ def compare_sharded(files: Path, queries: list[str], shards: int, cluster: str |
         on_cluster.update([files], shards=shards)
         sharded_build = time.perf_counter() - started
         records = on_cluster.manifest.shard_records
+        cluster_workers = len(on_cluster._search_runner()._workers())
         in_process = ShardedIndex(scratch / "sharded")
         engines = {"single": single, "cluster": on_cluster, "in_process": in_process}
         say(f"{len(queries)} queries, warm-up then measured, on each")
@@ -86,8 +88,12 @@ def compare_sharded(files: Path, queries: list[str], shards: int, cluster: str |
         times = {name: [] for name in engines}
         rankings = {name: [] for name in engines}
         partial = 0
-        for query in queries:
+        for number, query in enumerate(queries):
+            if number % 100 == 0:
+                say(f"query {number:,} of {len(queries):,}")
             for name, index in engines.items():
+                if name == "in_process" and number >= OVERHEAD_QUERIES:
+                    continue  # enough to tell the scheduler's cost
                 started = time.perf_counter()
                 hits = index.search(query, limit=10)
                 times[name].append((time.perf_counter() - started) * 1000)
@@ -97,7 +103,7 @@ def compare_sharded(files: Path, queries: list[str], shards: int, cluster: str |
         paragraphs = single.stats().paragraphs
         result = {
             "files": str(files), "paragraphs": paragraphs, "shards": shards, "cluster": cluster,
-            "workers": len(on_cluster._search_runner()._workers()), "queries": len(queries),
+            "workers": cluster_workers, "queries": len(queries),
             "partial_answers": partial,
             "build": {"single_s": round(single_build, 2), "sharded_wall_s": round(sharded_build, 2),
                       "per_shard": {name: {"paragraphs": r.paragraphs, "seconds": r.seconds,

@@ -72,6 +72,12 @@ class DaskRunner:
 
     def _workers(self) -> list[str]:
         workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+        if not workers:  # restarting, or the client's copy of the list is stale
+            try:
+                self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            except TimeoutError:
+                pass
+            workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
         if not workers:
             raise ClusterUnavailableError(f"the Dask scheduler at {self.address} has no "
                                           f"workers; start some with `dask worker {self.address}`")

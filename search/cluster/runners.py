@@ -15,7 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
-from search.cluster.shard_tasks import ShardAnswer, ShardBuild, ShardQuery, build_shard, search_shard
+from search.cluster.shard_tasks import (ShardAnswer, ShardBuild, ShardQuery, build_shard,
+                                       search_shard, shard_snippets)
 from search.errors import ClusterUnavailableError, IzdeError
 
 # Seconds to wait for the scheduler (IZDE_CLUSTER_TIMEOUT overrides) and for a query's shards.
@@ -37,6 +38,16 @@ class LocalRunner:
             except IzdeError as error:
                 missing[shard] = str(error)
         return answers, missing
+
+    def snippets(self, folders: dict[int, Path], request: ShardQuery,
+                 wanted: dict[int, list[tuple[str, int]]]) -> dict[int, list]:
+        found = {}
+        for shard, paragraphs in wanted.items():
+            try:
+                found[shard] = shard_snippets(str(folders[shard]), request, paragraphs)
+            except IzdeError:
+                pass  # the hits stand; their snippets stay empty
+        return found
 
     def build(self, jobs: list[tuple]) -> list[ShardBuild]:
         return [build_shard(*job) for job in jobs]
@@ -96,6 +107,18 @@ class DaskRunner:
                    for shard, folder in enumerate(folders)}
         results, failures = _outcomes(futures, time.monotonic() + QUERY_TIMEOUT)
         return results, failures
+
+    def snippets(self, folders: dict[int, Path], request: ShardQuery,
+                 wanted: dict[int, list[tuple[str, int]]]) -> dict[int, list]:
+        workers = self._workers()
+        tag = uuid.uuid4().hex[:12]
+        futures = {shard: self.client.submit(shard_snippets, str(folders[shard]), request,
+                                             paragraphs, pure=False, retries=1,
+                                             key=f"izde-snippets-{shard}-{tag}",
+                                             **self._pinned(shard, workers))
+                   for shard, paragraphs in wanted.items()}
+        found, _ = _outcomes(futures, time.monotonic() + QUERY_TIMEOUT)
+        return found  # a shard that failed leaves its hits without snippets
 
     def build(self, jobs: list[tuple]) -> list[ShardBuild]:
         workers = self._workers()

@@ -34,7 +34,6 @@ class ShardQuery:
     words: dict[str, list[frozenset[str]]]
     terms: dict[str, set[str]]
     limit: int
-    snippets: bool
     constants: dict[TermKey, Constants]
 
 
@@ -90,18 +89,36 @@ def search_shard(folder: str, request: ShardQuery) -> ShardAnswer:
     rescored = dict(proximity.rescore(positions, hits[:config.POOL], request.words)) \
         if rescoring else {}
     stored = [searcher.stored_fields(doc) for doc, _ in hits]
-    marked = None
-    if request.snippets:
-        marked = hits_matched_positions(positions, request.terms,
-                                        [(doc, fields["lang"]) for (doc, _), fields
-                                         in zip(hits, stored)])
-    candidates = [
-        Candidate(score, rescored.get(doc, score), fields["path"], fields["paragraph"],
-                  fields["lang"], fields["text"],
-                  snippet_of_hit(fields, doc, marked, index.schema) if marked is not None
-                  else Snippet(()))
-        for (doc, score), fields in zip(hits, stored)]
+    # No snippets yet: most candidates do not make the merged top (query then fetch).
+    candidates = [Candidate(score, rescored.get(doc, score), fields["path"], fields["paragraph"],
+                            fields["lang"], fields["text"], Snippet(()))
+                  for (doc, score), fields in zip(hits, stored)]
     return ShardAnswer(hits.total, candidates, worker_name())
+
+
+def shard_snippets(folder: str, request: ShardQuery,
+                   paragraphs: list[tuple[str, int]]) -> list[Snippet]:
+    """The snippets of the shard's ``paragraphs`` (path, paragraph number) for the query:
+    only those the merge kept are asked for. A paragraph gone since (a commit in
+    between) gets an empty snippet."""
+    from whoosh.query import Term
+
+    index = open_shard(folder)
+    searcher = index.searcher()
+    found = []  # (docnum, stored fields) or None
+    for path, number in paragraphs:
+        match = None
+        for doc in searcher.docs_for_query(Term("path", path)):
+            fields = searcher.stored_fields(doc)
+            if fields["paragraph"] == number:
+                match = (doc, fields)
+                break
+        found.append(match)
+    hits = [match for match in found if match is not None]
+    marked = hits_matched_positions(HitPositions(searcher), request.terms,
+                                    [(doc, fields["lang"]) for doc, fields in hits])
+    return [snippet_of_hit(match[1], match[0], marked, index.schema) if match else Snippet(())
+            for match in found]
 
 
 @dataclass

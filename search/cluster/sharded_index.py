@@ -128,6 +128,7 @@ class ShardedIndex:
 
     def search(self, query: str, limit: int = 10, lang: str | None = None,
                snippets: bool = True) -> ShardedHits:
+        snippets_wanted = snippets
         """As :meth:`search.index.Index.search`, over every shard; scores are one index's."""
         if lang is not None and lang not in (*LANGUAGES, OTHER):
             raise IzdeError(f"unknown language {lang!r}; use one of "
@@ -138,12 +139,24 @@ class ShardedIndex:
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        request = ShardQuery(parsed.query, combined, parsed.words, parsed.terms, limit, snippets,
+        request = ShardQuery(parsed.query, combined, parsed.words, parsed.terms, limit,
                              query_term_constants(union, [parsed.query]))
-        answers, missing = self._search_runner().search(
-            self.manifest.shard_paths(self.path), request)
+        folders = self.manifest.shard_paths(self.path)
+        runner = self._search_runner()
+        answers, missing = runner.search(folders, request)
         best = merged(answers, limit, proximity_applies(parsed.words))
-        return ShardedHits([Hit(c.path, c.paragraph, c.lang, score, c.text, c.snippet)
+        snippets = {}
+        if snippets_wanted and best:
+            # Fetch: only the shards holding the merged top make their snippets.
+            wanted: dict[int, list[tuple[str, int]]] = {}
+            for candidate, _ in best:
+                wanted.setdefault(shard_of(candidate.path, len(folders)), []).append(
+                    (candidate.path, candidate.paragraph))
+            for shard, made in runner.snippets(dict(enumerate(folders)), request,
+                                               wanted).items():
+                snippets.update(zip(wanted[shard], made))
+        return ShardedHits([Hit(c.path, c.paragraph, c.lang, score, c.text,
+                                snippets.get((c.path, c.paragraph), c.snippet))
                             for c, score in best],
                            parsed.searched_for, parsed.did_you_mean, parsed.folded,
                            sum(answer.total for answer in answers.values()),

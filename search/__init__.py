@@ -13,7 +13,7 @@ _HOMES = {
     "Index": "search.index", "Hit": "search.hits", "Hits": "search.hits",
     "IndexStats": "search.hits", "UpdateReport": "search.ingest.indexer",
     **{name: "search.errors" for name in (
-        "CorruptIndexError", "IndexLockedError", "IndexNotFoundError", "IzdeError",
+        "ClusterUnavailableError", "CorruptIndexError", "IndexLockedError", "IndexNotFoundError", "IzdeError",
         "PathNotFoundError", "QuerySyntaxError", "UnreadableFileError")},
 }
 

@@ -85,6 +85,8 @@ color_option = click.option(
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             type=click.Path(file_okay=False), help="Index folder.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+cluster_option = click.option("--cluster", default=None, metavar="tcp://HOST:PORT",
+                              help="A Dask scheduler: build or search the shards on its workers.")
 
 
 @click.group(cls=_Izde, context_settings={"help_option_names": ["-h", "--help"]},
@@ -102,8 +104,20 @@ def _display_path(path: str) -> str:
         return path
 
 
+def _open_index(index_dir, cluster=None, sharded=False, semantic=None):
+    """The index in ``index_dir``: sharded when it is, when ``sharded`` asks for a new one,
+    or when searched on a ``cluster``."""
+    from search import Index
+
+    if sharded or cluster:
+        from search.cluster.sharded_index import ShardedIndex
+
+        return ShardedIndex(index_dir, cluster=cluster)
+    return Index(index_dir, semantic=semantic)
+
+
 def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1,
-                globs=None):
+                **extra):
     """Update with a progress bar on a terminal; warnings for skipped files on stderr."""
     from search.ingest.reading import DEFAULT_MAX_BYTES
 
@@ -127,7 +141,7 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
     try:
         report = index.update(paths, progress=progress, rebuild=rebuild,
                               max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait, procs=procs,
-                              globs=globs)
+                              **extra)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -144,32 +158,46 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
               help="Skip files larger than this many MB (default 50).")
 @click.option("--wait", type=float, default=0.0,
               help="Seconds to wait for another process's update to finish.")
-@click.option("--procs", type=click.IntRange(1), default=1, show_default=True,
-              help="Analyze in this many processes, each writing its own index segment.")
+@click.option("--procs", type=click.IntRange(1), default=None,
+              help="Analyze in this many processes, each writing its own index segment "
+                   "[default: 1; a sharded index: the local cluster's workers, all cores].")
 @click.option("--glob", "-g", "globs", multiple=True, metavar="GLOB",
               help="Only files matching GLOB; !GLOB leaves matches out (repeatable; "
                    "remembered for later runs).")
 @click.option("--semantic/--no-semantic", default=None,
               help="Keep a paragraph embedding beside each paragraph for hybrid ranking "
                    "(needs izde[semantic]), or drop them; later updates keep the setting.")
+@click.option("--shards", type=click.IntRange(1, 1024), default=None,
+              help="Build a sharded index of N shards (one Dask task per changed shard).")
+@cluster_option
 @json_option
-def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, semantic, as_json):
+def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, semantic, shards,
+                  cluster, as_json):
     """Index new and changed files under PATHS; drop deleted ones.
 
     PATHS default to the folders and files indexed before (seeds/ for a new
     index). Hidden files and what .gitignore, .ignore and .izdeignore exclude
     are skipped. --procs 2 or more pays off only on idle cores and large
     updates: every process adds a segment, and queries are slower until later
-    updates merge them.
+    updates merge them. With --shards (or into a sharded index) the shards with
+    changes are built as Dask tasks on --cluster, or on a local cluster of
+    --procs processes.
     """
-    from search import Index
-
-    with Index(index_dir, semantic=semantic) as index:
+    index = _open_index(index_dir, cluster, sharded=shards is not None, semantic=semantic)
+    with index:
+        extra = {}
+        if shards is not None or cluster or getattr(index, "manifest", None) is not None:
+            if globs or semantic:
+                raise click.UsageError("--glob and --semantic are not available for a sharded "
+                                       "index yet")
+            extra = {"shards": shards}
+            procs = procs or os.cpu_count() or 1
+        elif globs:
+            extra = {"globs": list(globs)}
         roots = list(paths) or index.indexed_roots() or [DEFAULT_CORPUS]
         report = _run_update(index, roots, rebuild=rebuild,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
-                             quiet=as_json, wait=wait, procs=procs,
-                             globs=list(globs) if globs else None)
+                             quiet=as_json, wait=wait, procs=procs or 1, **extra)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -257,11 +285,12 @@ def check_command(index_dir, as_json):
               help="Only paragraphs in this language (other: none of kk, ru, en).")
 @click.option("--no-semantic", "lexical", is_flag=True,
               help="Rank by words alone on an index that keeps embeddings.")
+@cluster_option
 @json_option
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="Print one JSON object per hit, a line each (for jq and streaming).")
 @color_option
-def search_command(query, index_dir, limit, lang, lexical, as_json, as_jsonl):
+def search_command(query, index_dir, limit, lang, lexical, cluster, as_json, as_jsonl):
     """Search the index for QUERY; builds the index from seeds/ on first use.
 
     \b
@@ -270,13 +299,12 @@ def search_command(query, index_dir, limit, lang, lexical, as_json, as_jsonl):
     Prints `path:line:` (the line the paragraph starts on), its language and
     score, then the snippet; exits 1 when nothing matched.
     """
-    from search import Index
     from search.errors import IndexNotFoundError
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl exclude each other")
     quiet = as_json or as_jsonl
-    with Index(index_dir) as index:
+    with _open_index(index_dir, cluster) as index:
         index.parse(query)  # a malformed query fails before any indexing starts
         if not index.exists and index_dir == DEFAULT_INDEX:
             if not Path(DEFAULT_CORPUS).is_dir():
@@ -309,6 +337,10 @@ def _print_hits(query, hits) -> None:
     # On stderr, like every note: stdout stays one `path:line:` line per hit.
     for line in _search_notes(query, hits):
         click.echo(line, err=True)
+    if getattr(hits, "partial", False):  # a sharded index whose shards did not all answer
+        click.echo(f"izde: warning: partial results: shard(s) "
+                   f"{', '.join(map(str, hits.missing_shards))} did not answer "
+                   f"({'; '.join(hits.shard_errors.values())})", err=True)
     for hit in hits:
         location = f"{_display_path(hit.path)}:{hit.line}:" if hit.line else \
             f"{_display_path(hit.path)}:"
@@ -584,17 +616,82 @@ def bench_make_corpus(sources, paragraphs, out, seed, as_json):
 @click.option("--limitmb", type=click.IntRange(16), default=128, show_default=True,
               help="Memory budget of each Izde index writer, in MB.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the query set.")
+@click.option("--shards", type=click.IntRange(1, 1024), default=None,
+              help="Instead: N shards built and searched on a Dask cluster beside one index.")
+@cluster_option
 @json_option
-def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, as_json):
-    """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update."""
+def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards, cluster,
+              as_json):
+    """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update.
+
+    With --shards: one index and N shards (built as Dask tasks on --cluster, or on a
+    scheduler and two workers started on 127.0.0.1), build and query times side by
+    side, the scheduler's cost per query, and a projection to 10M and 100M paragraphs.
+    """
     from search.bench import run as bench
 
+    if shards is not None or cluster:
+        from search.bench.shards import compare_sharded, format_report
+        from search.ingest.indexer import discover_files
+
+        files, _, _ = discover_files([corpus])
+        query_set = [spec.izde() for spec in bench.make_queries(files, queries, seed)]
+        result = compare_sharded(Path(corpus), query_set, shards or 4, cluster,
+                                 scratch=Path(index_dir) if index_dir else None,
+                                 progress=None if as_json else _note)
+        click.echo(json.dumps(result, indent=2) if as_json else format_report(result))
+        return
     with _Ticker(quiet=as_json) as ticker:
         result = bench.run_benchmark(corpus, queries=queries, index_dir=index_dir,
                                      engines=engines or bench.ENGINES, procs=procs,
                                      limitmb=limitmb, seed=seed,
                                      progress=lambda engine: ticker.stage(f"benchmarking {engine}"))
     click.echo(bench.as_json(result) if as_json else bench.format_table(result))
+
+
+@bench_group.command("shards")
+@click.option("--corpus", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A JSON-lines collection {id, text} (.jsonl or .jsonl.gz).")
+@click.option("--queries", "queries_path", required=True,
+              type=click.Path(exists=True, dir_okay=False))
+@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--per-file", type=click.IntRange(1), default=20, show_default=True,
+              help="Paragraphs written to each file.")
+@click.option("--shards", type=click.IntRange(1, 1024), default=4, show_default=True)
+@cluster_option
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Workers of the local cluster started without --cluster.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Keep the files and indexes here (default: a temporary folder).")
+@json_option
+def bench_shards(corpus, queries_path, qrels, per_file, shards, cluster, workers, out, as_json):
+    """The collection written as files, one index beside N shards on a Dask cluster:
+    top-10 overlap, nDCG@10 of both, build and query times."""
+    import tempfile
+
+    from search.bench.shards import compare_sharded, format_report, write_collection
+    from search.evaluation.retrieval import ndcg_at, read_jsonl, read_qrels
+
+    records = read_jsonl(corpus, ("id", "text"))
+    queries = read_jsonl(queries_path, ("id", "text"))
+    judged = read_qrels(qrels)
+    queries = [query for query in queries if query["id"] in judged]
+    scratch = Path(out) if out else Path(tempfile.mkdtemp(prefix="izde-shards-"))
+    try:
+        id_of_text = write_collection(records, scratch / "files", per_file)
+        result = compare_sharded(
+            scratch / "files", [query["text"] for query in queries], shards, cluster, workers,
+            scratch, judge=lambda i, ranked: ndcg_at(ranked, judged[queries[i]["id"]]),
+            id_of_text=id_of_text, progress=None if as_json else _note)
+    finally:
+        if not out:
+            import shutil
+            shutil.rmtree(scratch, ignore_errors=True)
+    click.echo(json.dumps(result, indent=2) if as_json else format_report(result))
+
+
+def _note(message: str) -> None:
+    click.echo(message + " …", err=True)
 
 
 @bench_group.command("serve")

@@ -29,3 +29,9 @@ class PathNotFoundError(IzdeError):
 
 class UnreadableFileError(IzdeError):
     """A file that cannot be indexed: unreadable, binary, empty, or in an unknown encoding."""
+
+
+class ClusterUnavailableError(IzdeError):
+    """The Dask scheduler of a sharded index cannot be reached (search.cluster)."""
+
+    exit_code = 5

@@ -71,4 +71,7 @@ def search_response(query: str, hits: Hits) -> dict:
     ``izde search --json`` prints and ``GET /api/search`` returns."""
     return {"query": query, "searched_for": hits.searched_for,
             "did_you_mean": hits.did_you_mean, "folded": hits.folded,
-            "ranking": hits.ranking, "hits": [hit.as_dict() for hit in hits]}
+            "ranking": hits.ranking, "hits": [hit.as_dict() for hit in hits],
+            # A sharded index says whether every shard answered (search.cluster).
+            **({"partial": hits.partial, "missing_shards": hits.missing_shards}
+               if hasattr(hits, "partial") else {})}

@@ -15,7 +15,7 @@ makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from whoosh.query import And, Term
 
@@ -41,11 +41,22 @@ if TYPE_CHECKING:
 
 __all__ = ["Hit", "Hits", "Index", "IndexStats"]
 
+_CLUSTER_MANIFEST = "izde-cluster.json"  # search.cluster.layout.CLUSTER_MANIFEST
+
 
 class Index:
     """A paragraph index stored in the folder ``path`` (created on first update)."""
 
-    def __init__(self, path: str | Path = "index", semantic=None):
+    def __new__(cls, path: str | Path = "index", *args, cluster: str | None = None, **kwargs):
+        # A folder of shards (or a cluster to search on) opens as a sharded index,
+        # which ranks as one index would (search.cluster.sharded_index).
+        if cls is Index and (cluster is not None or (Path(path) / _CLUSTER_MANIFEST).exists()):
+            from search.cluster.sharded_index import ShardedIndex
+
+            return ShardedIndex(path, cluster=cluster)
+        return super().__new__(cls)
+
+    def __init__(self, path: str | Path = "index", semantic=None, *, cluster: None = None):
         self.path = Path(path)
         self._schema = build_schema()
         self._ix = None
@@ -106,7 +117,8 @@ class Index:
     def update(self, paths: Iterable[str | Path], progress: "Progress | None" = None,
                rebuild: bool = False, max_bytes: int | None = None,
                wait: float = 0.0, procs: int = 1, limitmb: int = 128,
-               globs: Iterable[str] | None = None) -> "UpdateReport":
+               globs: Iterable[str] | None = None,
+               only: "Callable[[Path], bool] | None" = None) -> "UpdateReport":
         """Index new and changed files under ``paths``; drop files deleted from them.
 
         ``globs`` include (``*.pdf``) or exclude (``!drafts/``) files in folders,
@@ -135,7 +147,7 @@ class Index:
         with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
                 (writer, manifest, report):
             report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                       max_bytes=max_bytes, globs=globs))
+                                       max_bytes=max_bytes, globs=globs, only=only))
         return report
 
     def add_paragraphs(self, records: Iterable[dict], progress: "Progress | None" = None,

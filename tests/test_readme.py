@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Commands that serve or measure for minutes: their options and paths are checked,
 # not run (tests/test_bench.py and tests/test_service_*.py run them on small input).
-PARSED_ONLY = {("serve",), ("bench", "run"), ("bench", "serve"), ("watch",)}
+PARSED_ONLY = {("serve",), ("bench", "run"), ("bench", "serve"), ("bench", "shards"),
+               ("watch",)}
 
 
 def indented_blocks(text: str) -> list[list[str]]:
@@ -123,7 +124,8 @@ def test_readme_commands_run_on_a_fresh_clone(fresh_clone, monkeypatch):
     for args in commands:
         command, path, _ = command_of(args)
         # Embedding a folder takes minutes here: tests/test_semantic.py runs it on tiny input.
-        if path in PARSED_ONLY or "--semantic" in args:  # options and paths checked as parsed
+        # A --cluster command needs a Dask scheduler: tests/test_cluster.py starts one.
+        if path in PARSED_ONLY or "--semantic" in args or "--cluster" in args:
             monkeypatch.setattr(command, "callback", lambda **options: None)
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, f"izde {shlex.join(args)}:\n{result.output}"

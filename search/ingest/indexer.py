@@ -224,12 +224,14 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
 
 def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, globs: Iterable[str] | None = None
-                 ) -> UpdateReport:
+                 max_bytes: int = DEFAULT_MAX_BYTES, globs: Iterable[str] | None = None,
+                 only: Callable[[Path], bool] | None = None) -> UpdateReport:
     """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
 
     ``globs`` (``--glob``) include or exclude files in folders; None keeps the
-    manifest's, from the last update. Updates ``manifest`` to match; the caller
+    manifest's, from the last update. ``only``, when given, picks the files this
+    index holds among those found (a shard's, :mod:`search.cluster.layout`): the
+    others are neither added nor removed. Updates ``manifest`` to match; the caller
     commits the writer and saves the manifest.
     """
     started = time.perf_counter()
@@ -237,6 +239,8 @@ def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
     if globs is not None:
         manifest.globs = list(globs)
     files, roots, problems = discover_files(paths, manifest.globs, report.unread)
+    if only is not None:
+        files = [path for path in files if only(path)]
     report.skipped.extend(problems)
     manifest.roots = sorted({*manifest.roots, *map(str, roots)})
     # Files named explicitly before stay, whatever a walk of their folder takes.

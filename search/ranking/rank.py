@@ -13,6 +13,7 @@ from search.ranking import config, proximity
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.term_scoring import Ranked, filter_documents, scored_clauses, top_documents
 from search.storage.positions import HitPositions
+from search.storage.union import weighted_searcher
 
 
 def rank(searcher, query: q.Query, words: dict[str, list[frozenset[str]]],
@@ -25,21 +26,35 @@ def rank(searcher, query: q.Query, words: dict[str, list[frozenset[str]]],
     search's own, so snippets reuse what proximity read.
     """
     positions = HitPositions(searcher)
-    if not any(len(terms) > 1 for terms in words.values()):
-        return _scored(searcher, query, limit, filter_query), positions
+    if not proximity_applies(words):
+        return scored(searcher, query, limit, filter_query), positions
     # Whatever the limit, the best POOL are rescored, so a longer list starts
     # with the same hits.
-    hits = _scored(searcher, query, max(limit, config.POOL), filter_query)
+    hits = scored(searcher, query, max(limit, config.POOL), filter_query)
     pool = proximity.rescore(positions, hits[:config.POOL], words)
     return Ranked((pool + hits[config.POOL:])[:limit], hits.total), positions
 
 
-def _scored(searcher, query: q.Query, limit: int, filter_query) -> Ranked:
+def proximity_applies(words: dict[str, list[frozenset[str]]]) -> bool:
+    """Whether the query has neighbouring words for :mod:`search.ranking.proximity` to rescore."""
+    return any(len(terms) > 1 for terms in words.values())
+
+
+def scored(searcher, query: q.Query, limit: int, filter_query,
+           weighting=WEIGHTING) -> Ranked:
+    """The best ``limit`` (docnum, score) by BM25F alone (before proximity), with ``total``.
+
+    ``weighting`` other than the searcher's (a shard scoring with the whole
+    collection's statistics, :mod:`search.ranking.global_statistics`) is used
+    on every path.
+    """
     found = scored_clauses(query)
     if found is None:
+        if weighting is not WEIGHTING:
+            searcher = weighted_searcher(searcher, weighting)
         # Not skipping blocks by their best score, so the collector counts every match.
         results = searcher.search(query, limit=limit, filter=filter_query, optimize=False)
         return Ranked([(result.docnum, result.score) for result in results], len(results))
     allowed = filter_documents(searcher, filter_query) if filter_query else None
     terms, phrases = found
-    return top_documents(searcher, WEIGHTING, terms, limit, allowed, phrases)
+    return top_documents(searcher, weighting, terms, limit, allowed, phrases)

@@ -39,6 +39,7 @@ from analyzers import LANGUAGES
 from search import (CorruptIndexError, Index, IndexLockedError, IndexNotFoundError, IzdeError,
                     PathNotFoundError, QuerySyntaxError)
 from search.hits import search_response
+from search.cluster.layout import CLUSTER_MANIFEST
 from search.ingest.manifest import MANIFEST_NAME
 from search.highlight.context import paragraph_in_context
 from search.service.pool import IndexPool
@@ -164,6 +165,8 @@ class SearchService:
         except ApiError as error:
             return JSONResponse({"status": "unavailable", "error": str(error)}, error.status)
         manifest = self.index_path / MANIFEST_NAME
+        if not manifest.exists():  # a sharded index: its manifest is rewritten at each update
+            manifest = self.index_path / CLUSTER_MANIFEST
         updated = datetime.fromtimestamp(manifest.stat().st_mtime, timezone.utc)
         return JSONResponse({"status": "ok", "index": str(self.index_path), **stats.as_dict(),
                              "updated_at": updated.isoformat(timespec="seconds"),

@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from search.errors import CorruptIndexError, IndexLockedError
-from search.storage import segment_files
+from search.storage import safe_pickle, segment_files
 
 # Reading a TOC whose segments a concurrent commit has just removed: tries.
 _OPEN_ATTEMPTS = 5
@@ -28,6 +28,7 @@ def has_index_files(path: Path) -> bool:
 def open_index(path: Path, schema):
     """The Whoosh index in ``path``, read with ``schema``; :class:`CorruptIndexError` if damaged."""
     segment_files.install()
+    safe_pickle.install()  # nothing in the folder may run code (search.storage.safe_pickle)
     failure = None
     # Whoosh leaves a damaged TOC file open when it fails to read it; the file
     # is closed as the exception goes, so don't warn about it then.

@@ -146,13 +146,15 @@ def watch_command(paths, index_dir, debounce, max_mb, wait):
 
 @main.command("check")
 @index_option
+@click.option("--deep", is_flag=True,
+              help="Also read every segment file and compare it with its checksum.")
 @json_option
-def check_command(index_dir, as_json):
+def check_command(index_dir, deep, as_json):
     """Compare the index with its manifest and the files on disk; exit 1 on drift."""
     from search import Index
 
     with Index(index_dir) as index:
-        report = index.check()
+        report = index.check(deep=deep)
     if as_json:
         click.echo(json.dumps({"index": index_dir, **report.as_dict()}, ensure_ascii=False,
                               indent=2))

@@ -12,7 +12,6 @@ turns text into a query, :mod:`search.ranking` scores it, :mod:`search.highlight
 makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 """
 
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -25,13 +24,16 @@ from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
 from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
 from search.hits import Hit, Hits, IndexStats
-from search.ingest.manifest import MANIFEST_NAME, Manifest
+from search.ingest.manifest import MANIFEST_NAME, UNKNOWN_GENERATION, Manifest
 from search.query.rewrite import rewrite_query
 from search.query.syntax import ParsedQuery, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
 from search.storage.damage import raised_by_damage
-from search.storage.open import (create_index, has_index_files, open_index, open_writer)
+from search.storage.index_files import (LOCK_NAME, MARKER_NAME, foreign_entries,
+                                        remove_index_files, segment_damage, write_marker)
+from search.storage.open import (create_index, creation_lock, has_index_files, open_index,
+                                 open_writer)
 from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
 
 if TYPE_CHECKING:
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
     from search.ingest.indexer import Progress, UpdateReport
 
 __all__ = ["Hit", "Hits", "Index", "IndexStats"]
+
+# Opening a searcher while commits remove the segments of the TOC it read: tries.
+_SEARCHER_ATTEMPTS = 5
 
 
 class Index:
@@ -69,7 +74,10 @@ class Index:
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
         manifest = Manifest.load(self.path)
         if manifest is None:
-            if self.path.is_dir() and any(self.path.iterdir()):
+            if self._is_ours() and has_index_files(self.path):
+                raise CorruptIndexError(f"the index at {self.path} lost its {MANIFEST_NAME}; "
+                                        f"rebuild it with `izde index --rebuild`")
+            if self.path.is_dir() and foreign_entries(self.path):
                 raise CorruptIndexError(f"{self.path} is not an Izde index (no {MANIFEST_NAME})")
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
         # An update may open an index of another version: it rebuilds it.
@@ -119,11 +127,24 @@ class Index:
 
         max_bytes = max_bytes or DEFAULT_MAX_BYTES
         paths = list(paths)
-        with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
-                (writer, manifest, report):
-            report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                       max_bytes=max_bytes))
-        return report
+
+        def run():
+            with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
+                    (writer, manifest, report):
+                report.absorb(update_index(writer, manifest, paths, progress=progress,
+                                           max_bytes=max_bytes))
+            return report
+
+        try:
+            return run()
+        except Exception as error:
+            # Damage the checks before a rebuild could not see (an index without
+            # checksums) shows while it runs: nothing in the index is worth keeping.
+            if not (rebuild and self._is_ours() and self._is_damage(error)):
+                raise
+        self.close()
+        self._wipe(wait)
+        return run()
 
     def add_paragraphs(self, records: Iterable[dict], progress: "Progress | None" = None,
                        wait: float = 0.0) -> int:
@@ -149,53 +170,88 @@ class Index:
         from search.ingest.transaction import transaction
 
         self._close_searcher()
-        if rebuild and self.exists and not self._opens():
+        if rebuild and self._is_ours() and self._damage():
             self.close()
-            self._remove_index_files()  # damaged beyond opening: nothing to keep
+            self._wipe(wait)  # damaged: nothing in it to keep
         if not self.exists or not has_index_files(self.path):
-            self._create()
-        writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
+            self._create(wait)
+        ix = self._open(check_version=False)
+        if not rebuild and (damage := segment_damage(self.path, ix)):
+            raise CorruptIndexError(f"the index at {self.path} is damaged ({damage[0]}); "
+                                    f"rebuild it with `izde index --rebuild`")
+        writer = open_writer(ix, self.path, wait, procs, limitmb)
         with transaction(self.path, writer, rebuild, progress, max_bytes) as (manifest, report):
             yield writer, manifest, report
 
-    def _opens(self) -> bool:
-        try:
-            self._open(check_version=False)
-        except CorruptIndexError:
+    def _is_ours(self) -> bool:
+        """Whether the folder is an Izde index, whole or damaged: it holds the marker written
+        at creation, a manifest, or (older indexes) nothing but files named as Izde's."""
+        if not self.path.is_dir():
             return False
-        return True
+        return (self.path / MARKER_NAME).exists() or self.exists or \
+            (has_index_files(self.path) and not foreign_entries(self.path))
 
-    def _create(self) -> None:
+    def _damage(self) -> str | None:
+        """What makes the index unusable, or None: a manifest lost or unreadable, a TOC
+        that does not open, segment files missing or not the size they were written."""
+        try:
+            if Manifest.load(self.path) is None:
+                return f"no {MANIFEST_NAME}"
+            problems = segment_damage(self.path, self._open(check_version=False))
+        except CorruptIndexError as error:
+            return str(error)
+        return problems[0] if problems else None
+
+    @staticmethod
+    def _is_damage(error: Exception) -> bool:
+        return isinstance(error, (CorruptIndexError, FileNotFoundError)) or raised_by_damage(error)
+
+    def _create(self, wait: float = 0.0) -> None:
         if self.path.exists() and not self.path.is_dir():
             raise CorruptIndexError(f"{self.path} is a file, not an index folder")
-        if self.path.exists() and any(self.path.iterdir()) and not self.exists:
+        self._refuse_foreign_folder()  # before the lock file is written into it
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Under the writers' lock: two processes creating one index wait for each
+        # other, and the second finds the first one's index and keeps it.
+        with creation_lock(self.path, wait):
+            self._refuse_foreign_folder()
+            # Marker and manifest first: a folder holding them is ours, so a process
+            # killed before the Whoosh files exist leaves a folder the next update finishes.
+            if not (self.path / MARKER_NAME).exists():
+                write_marker(self.path)
+            had_index = has_index_files(self.path)
+            if not self.exists:
+                Manifest(SCHEMA_VERSION, {},
+                         generation=UNKNOWN_GENERATION if had_index else 0).save(self.path)
+            if not had_index:
+                create_index(self.path, self._schema)
+
+    def _refuse_foreign_folder(self) -> None:
+        if self.path.is_dir() and foreign_entries(self.path) and not self._is_ours():
             raise CorruptIndexError(f"{self.path} is not empty and is not an Izde index; "
                                     f"choose another --index folder")
-        self.path.mkdir(parents=True, exist_ok=True)
-        # The manifest first: a folder holding it is ours, so a process killed
-        # before the Whoosh files exist leaves a folder the next update finishes.
-        if not self.exists:
-            Manifest(SCHEMA_VERSION, {}, generation=0).save(self.path)
-        create_index(self.path, self._schema)
 
-    def _remove_index_files(self) -> None:
-        # Only what Izde wrote: never a folder that is not an Izde index.
+    def _wipe(self, wait: float) -> None:
+        """Delete what Izde wrote in the folder, under the lock; never anything else."""
         if not self.path.exists():
             return
-        if not self.exists:
+        if not self._is_ours():
             raise CorruptIndexError(f"{self.path} is not an Izde index; refusing to delete it")
-        shutil.rmtree(self.path)
+        with creation_lock(self.path, wait):
+            remove_index_files(self.path, keep=(LOCK_NAME, MARKER_NAME))
 
     def indexed_roots(self) -> list[str]:
         """The folders and files given to earlier updates that still exist (none: no index)."""
         manifest = Manifest.load(self.path) if self.exists else None
         return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
 
-    def check(self) -> "HealthReport":
-        """How the index, its manifest and the files on disk disagree (search.ingest.health)."""
+    def check(self, deep: bool = False) -> "HealthReport":
+        """How the index, its manifest and the files on disk disagree (search.ingest.health);
+        ``deep`` also compares every segment file with the checksum written with it."""
         from search.ingest.health import check_index
 
-        return check_index(self.path, self._open())
+        with self._damage_reported():
+            return check_index(self.path, self._open(), deep)
 
     # -- reading -------------------------------------------------------------
 
@@ -212,12 +268,21 @@ class Index:
             return self._current_searcher()
 
     def _current_searcher(self):
-        ix = self._open()
-        if self._searcher is not None and not self._searcher.up_to_date():
-            self._close_searcher()  # another process committed since it was opened
-        if self._searcher is None:
-            self._searcher = ix.searcher(weighting=WEIGHTING)
-        return self._searcher
+        for attempt in range(_SEARCHER_ATTEMPTS):
+            ix = self._open()
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._close_searcher()  # another process committed since it was opened
+            if self._searcher is None:
+                try:
+                    self._searcher = ix.searcher(weighting=WEIGHTING)
+                except FileNotFoundError:
+                    # A commit removed the segments of the TOC just read: read it again.
+                    # Still missing after that, the folder lost them (damage).
+                    if attempt == _SEARCHER_ATTEMPTS - 1:
+                        raise
+                    self.close()
+                    continue
+            return self._searcher
 
     def parse(self, query: str) -> ParsedQuery:
         return parse_query(query, self._schema)
@@ -260,7 +325,8 @@ class Index:
         try:
             yield
         except Exception as error:
-            if not raised_by_damage(error):
+            if not (raised_by_damage(error) or isinstance(error, FileNotFoundError)
+                    and Path(error.filename or "").parent == self.path):
                 raise
             raise CorruptIndexError(f"the index at {self.path} is damaged "
                                     f"({error.__class__.__name__} reading it); rebuild it "
@@ -285,7 +351,11 @@ class Index:
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None
         if manifest is None:
-            raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
+            self._open()  # says why: no index, not an index, or an index that lost its manifest
+        with self._damage_reported():
+            return self._stats(manifest)
+
+    def _stats(self, manifest: Manifest) -> IndexStats:
         searcher = self._current_searcher()
         languages = {lang: searcher.doc_frequency("lang", lang) for lang in (*LANGUAGES, OTHER)}
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())

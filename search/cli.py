@@ -46,7 +46,8 @@ def _display_path(path: str) -> str:
         return path
 
 
-def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1):
+def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0.0, procs=1,
+                follow=False):
     """Update with a progress bar on a terminal; warnings for skipped files on stderr."""
     from search.ingest.reading import DEFAULT_MAX_BYTES
 
@@ -64,11 +65,12 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
 
     try:
         report = index.update(paths, progress=progress, rebuild=rebuild,
-                              max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait, procs=procs)
+                              max_bytes=max_bytes or DEFAULT_MAX_BYTES, wait=wait, procs=procs,
+                              follow=follow)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for path, reason in report.skipped:
+    for path, reason in report.skipped + report.warnings:
         click.echo(f"izde: warning: {_display_path(path)}: {reason}", err=True)
     return report
 
@@ -83,8 +85,10 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
               help="Seconds to wait for another process's update to finish.")
 @click.option("--procs", type=click.IntRange(1), default=1, show_default=True,
               help="Analyze in this many processes, each writing its own index segment.")
+@click.option("--follow", "-L", is_flag=True,
+              help="Follow symbolic links to files and folders outside PATHS.")
 @json_option
-def index_command(paths, index_dir, rebuild, max_mb, wait, procs, as_json):
+def index_command(paths, index_dir, rebuild, max_mb, wait, procs, follow, as_json):
     """Index new and changed files under PATHS (default: seeds/); drop deleted ones.
 
     --procs 2 or more pays off only on idle cores and large updates: every
@@ -95,7 +99,7 @@ def index_command(paths, index_dir, rebuild, max_mb, wait, procs, as_json):
     with Index(index_dir) as index:
         report = _run_update(index, paths or [DEFAULT_CORPUS], rebuild=rebuild,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
-                             quiet=as_json, wait=wait, procs=procs)
+                             quiet=as_json, wait=wait, procs=procs, follow=follow)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -12,11 +12,13 @@ turns text into a query, :mod:`search.ranking` scores it, :mod:`search.highlight
 makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 """
 
+import errno
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from whoosh.query import And, Term
+from whoosh.searching import TimeLimit
 
 from analyzers import LANGUAGES
 from analyzers.detect import OTHER
@@ -25,13 +27,15 @@ from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
 from search.hits import Hit, Hits, IndexStats
 from search.ingest.manifest import MANIFEST_NAME, UNKNOWN_GENERATION, Manifest
+from search.query.limits import Deadline
 from search.query.rewrite import rewrite_query
 from search.query.syntax import ParsedQuery, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
 from search.storage.damage import raised_by_damage
 from search.storage.index_files import (LOCK_NAME, MARKER_NAME, foreign_entries,
-                                        remove_index_files, segment_damage, write_marker)
+                                        remove_index_files, remove_unfinished_files,
+                                        segment_damage, write_marker)
 from search.storage.open import (create_index, creation_lock, has_index_files, open_index,
                                  open_writer)
 from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
@@ -108,7 +112,8 @@ class Index:
 
     def update(self, paths: Iterable[str | Path], progress: "Progress | None" = None,
                rebuild: bool = False, max_bytes: int | None = None,
-               wait: float = 0.0, procs: int = 1, limitmb: int = 128) -> "UpdateReport":
+               wait: float = 0.0, procs: int = 1, limitmb: int = 128,
+               follow: bool = False) -> "UpdateReport":
         """Index new and changed files under ``paths``; drop files deleted from them.
 
         Everything happens in one Whoosh commit: searches running meanwhile see
@@ -120,7 +125,8 @@ class Index:
 
         ``procs`` > 1 analyzes paragraphs in that many processes, still in one
         commit; ``limitmb`` is each writer's memory budget before it spills a
-        sorted run to disk. ``max_bytes`` skips larger files (default 50 MB).
+        sorted run to disk. ``max_bytes`` skips larger files (default 50 MB). A symbolic
+        link to a file outside ``paths`` is skipped with a warning unless ``follow``.
         """
         from search.ingest.indexer import update_index
         from search.ingest.reading import DEFAULT_MAX_BYTES
@@ -132,7 +138,7 @@ class Index:
             with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
                     (writer, manifest, report):
                 report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                           max_bytes=max_bytes))
+                                           max_bytes=max_bytes, follow=follow))
             return report
 
         try:
@@ -179,9 +185,27 @@ class Index:
         if not rebuild and (damage := segment_damage(self.path, ix)):
             raise CorruptIndexError(f"the index at {self.path} is damaged ({damage[0]}); "
                                     f"rebuild it with `izde index --rebuild`")
-        writer = open_writer(ix, self.path, wait, procs, limitmb)
-        with transaction(self.path, writer, rebuild, progress, max_bytes) as (manifest, report):
-            yield writer, manifest, report
+        try:
+            writer = open_writer(ix, self.path, wait, procs, limitmb)
+            with transaction(self.path, writer, rebuild, progress, max_bytes) as \
+                    (manifest, report):
+                yield writer, manifest, report
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            self._remove_unfinished_files()
+            raise IzdeError(f"no space left on the device holding {self.path}; the index keeps "
+                            f"its last committed state: free some space and run the update "
+                            f"again") from None
+
+    def _remove_unfinished_files(self) -> None:
+        """What a failed writer left (partial segments), if no other writer holds the lock."""
+        self.close()
+        try:
+            with creation_lock(self.path, wait=0):
+                remove_unfinished_files(self.path, open_index(self.path, self._schema))
+        except (IzdeError, OSError):
+            pass  # another writer is busy, or still no space: the next commit cleans up
 
     def _is_ours(self) -> bool:
         """Whether the folder is an Izde index, whole or damaged: it holds the marker written
@@ -339,13 +363,20 @@ class Index:
         if lang is not None and lang not in (*LANGUAGES, OTHER):
             raise IzdeError(f"unknown language {lang!r}; use one of "
                             f"{', '.join((*LANGUAGES, OTHER))}")
+        deadline = Deadline()  # the query's time budget (search.query.limits)
         searcher = self._current_searcher()
-        parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher))
+        parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher),
+                               deadline)
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
-        hits, positions = rank(searcher, parsed.query, parsed.words, combined, limit)
+        try:
+            hits, positions = rank(searcher, parsed.query, parsed.words, combined, limit,
+                                   seconds=deadline.remaining())
+        except TimeLimit:
+            deadline.check()
+            raise
         return searcher, parsed, hits, positions
 
     def stats(self) -> IndexStats:

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
+from search.ingest.long_paragraphs import MAX_PARAGRAPH_CHARS, pieces
 from search.ingest.manifest import FileEntry, Manifest, SkippedFile
 from search.ingest.paragraphs import content_paragraphs
 from search.ingest.html_text import HTML_SUFFIXES
@@ -40,12 +41,14 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     repaired: int = 0  # manifest entries corrected against the index after a crash
     seconds: float = 0.0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what was done) indexed anyway
 
     def absorb(self, other: "UpdateReport") -> None:
         """Add ``other``'s counts to this report (two passes of one update)."""
         for name in ("added", "changed", "removed", "unchanged", "paragraphs_added", "repaired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skipped.extend(other.skipped)
+        self.warnings.extend(other.warnings)
         self.seconds += other.seconds
 
     def summary(self) -> str:
@@ -58,43 +61,96 @@ class UpdateReport:
         return {"added": self.added, "changed": self.changed, "removed": self.removed,
                 "unchanged": self.unchanged, "paragraphs_added": self.paragraphs_added,
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-                "repaired": self.repaired, "seconds": round(self.seconds, 3)}
+                "repaired": self.repaired, "seconds": round(self.seconds, 3),
+                "warnings": [{"path": p, "warning": w} for p, w in self.warnings]}
 
 
-def discover_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
+def discover_files(paths: Iterable[str | Path], follow: bool = False
+                   ) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
     """(files to index, the roots they came from, problems) for files and folders given.
 
     Folders are walked recursively for text files, skipping hidden entries; a file
-    named explicitly is taken whatever its extension.
+    named explicitly is taken whatever its extension. A symbolic link found while
+    walking whose target lies outside the roots given is skipped with a warning
+    unless ``follow`` (ripgrep's ``-L``), which also walks links to folders.
+    Names that are not valid UTF-8 and paths the system cannot open are problems,
+    never a crash nor a silent skip.
     """
     files: dict[Path, None] = {}
     roots: list[Path] = []
     problems: list[tuple[str, str]] = []
-    for given in paths:
-        path = Path(given)
+    given_paths = [Path(given) for given in paths]
+    for path in given_paths:
         if not path.exists():
             if path.is_symlink():
-                problems.append((str(path), "broken symbolic link"))
+                problems.append((shown_path(path), "broken symbolic link"))
                 continue
-            raise PathNotFoundError(f"{given}: no such file or folder")
-        resolved = path.resolve()
-        roots.append(resolved)
+            raise PathNotFoundError(f"{shown_path(path)}: no such file or folder")
+        roots.append(path.resolve())
+    for resolved in roots:
         if resolved.is_file():
             files[resolved] = None
             continue
-        for folder, dirnames, filenames in os.walk(resolved):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        seen_folders = {resolved}
+        for folder, dirnames, filenames in os.walk(resolved, followlinks=follow,
+                                                   onerror=_walk_problem(problems)):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                 and _new_folder(Path(folder, d), seen_folders, follow))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
                 candidate = Path(folder, name)
                 if Path(name).suffix.lower() not in TEXT_SUFFIXES:
                     continue
-                if not candidate.exists():
-                    problems.append((str(candidate), "broken symbolic link"))
+                problem = _unusable(candidate, roots, follow)
+                if problem:
+                    problems.append((shown_path(candidate), problem))
                     continue
                 files[candidate.resolve()] = None
     return list(files), roots, problems
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as text that can be printed and stored: bytes that are not UTF-8 shown as �."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _walk_problem(problems: list[tuple[str, str]]):
+    def record(error: OSError) -> None:
+        problems.append((shown_path(error.filename or "?"),
+                         f"cannot read the folder ({error.strerror or error})"))
+    return record
+
+
+def _new_folder(folder: Path, seen: set[Path], follow: bool) -> bool:
+    """Whether to walk ``folder``: with ``follow``, a linked folder once (links can loop)."""
+    if not follow or not folder.is_symlink():
+        return True
+    target = folder.resolve()
+    if target in seen:
+        return False
+    seen.add(target)
+    return True
+
+
+def _unusable(candidate: Path, roots: list[Path], follow: bool) -> str | None:
+    """Why a file found while walking cannot be indexed, or None."""
+    try:
+        os.fsencode(candidate).decode("utf-8")
+    except UnicodeDecodeError:
+        return "its name is not valid UTF-8; rename it to index it"
+    try:
+        candidate.stat()
+    except FileNotFoundError:
+        return "broken symbolic link" if candidate.is_symlink() else "vanished while reading"
+    except OSError as error:
+        return f"cannot read ({error.strerror or error})"
+    if candidate.is_symlink() and not follow:
+        target = candidate.resolve()
+        if not _under(str(target), roots):
+            return (f"symbolic link to {shown_path(target)}, outside the folders indexed; "
+                    f"pass --follow to index it")
+    return None
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -103,14 +159,15 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 def documents_for(path: Path, text: str):
     """The Whoosh documents (one per content paragraph) of one file."""
-    file_lang = detect_language(text)
+    file_lang = detect_language(text[:MAX_PARAGRAPH_CHARS * 10])
     for paragraph in content_paragraphs(text):
-        lang = detect_language(paragraph.text, default=file_lang)
-        yield {
-            "path": str(path), "file": path.name, "paragraph": paragraph.number,
-            "lang": lang, "text": paragraph.text, EXACT_FIELD: paragraph.text,
-            **language_fields(lang, paragraph.text),
-        }
+        for piece in pieces(paragraph.text):  # a 50 MB line is not one paragraph to show
+            lang = detect_language(piece, default=file_lang)
+            yield {
+                "path": str(path), "file": path.name, "paragraph": paragraph.number,
+                "lang": lang, "text": piece, EXACT_FIELD: piece,
+                **language_fields(lang, piece),
+            }
 
 
 def document_for_record(record: dict) -> dict:
@@ -184,14 +241,14 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
 
 def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateReport:
+                 max_bytes: int = DEFAULT_MAX_BYTES, follow: bool = False) -> UpdateReport:
     """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
 
     Updates ``manifest`` to match; the caller commits the writer and saves the manifest.
     """
     started = time.perf_counter()
     report = UpdateReport()
-    files, roots, problems = discover_files(paths)
+    files, roots, problems = discover_files(paths, follow)
     report.skipped.extend(problems)
     manifest.roots = sorted({*manifest.roots, *map(str, roots)})
     found = {str(path) for path in files}
@@ -251,6 +308,9 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
               str(error).removeprefix(f"{path}: skipped, "),
               by_content=True)
         return
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    if replaced > 0:
+        report.warnings.append((name, f"{replaced:,} byte(s) not valid UTF-8, replaced with \ufffd"))
     documents = list(documents_for(path, text))
     if not documents:
         _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",

@@ -60,6 +60,23 @@ def remove_index_files(folder: Path, keep: tuple[str, ...] = ()) -> None:
         entry.unlink(missing_ok=True)
 
 
+def remove_unfinished_files(folder: Path, ix) -> None:
+    """Delete segment and temporary files no commit of ``ix`` names: what a writer that
+    failed (a full disk) left. Call only while holding the write lock."""
+    kept = set(segment_file_names(ix))
+    for entry in folder.iterdir():
+        name = entry.name
+        unfinished = (name.startswith("MAIN_") and name != LOCK_NAME and name not in kept) \
+            or re.fullmatch(r"_MAIN_\d+\.toc\.[\d.]+|[a-z0-9]{28}\.tmp|izde-[a-z.-]+\.json\.tmp",
+                            name)
+        if not unfinished or not is_index_file(name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 def write_marker(folder: Path) -> None:
     with open(folder / MARKER_NAME, "w", encoding="utf-8") as out:
         json.dump({"izde_index": 1}, out)

@@ -120,3 +120,9 @@ def test_fuzzed_queries_end_in_hits_no_hits_or_one_line_error(seeds_index, query
     outcome, seconds = timed(seeds_index, query)
     assert seconds < FAST, (query, seconds)
     assert outcome in ("hits", "none") or isinstance(outcome, IzdeError), (query, outcome)
+
+
+def test_a_fuzzy_word_still_finds_the_word_it_misspells(seeds_index):
+    hits = seeds_index.search("пожыры~", limit=5)
+    assert hits and any("пожар" in hit.text.lower() for hit in hits)
+    assert not seeds_index.search("qqqqqqqqqq~2")  # no word within two edits: no hits

@@ -5,7 +5,7 @@ and each of those is scored: ``лес~99999999999999999999999`` took 57 s,
 ``*** лес`` 49 s on a 6,000-paragraph index. As Elasticsearch and Lucene do:
 
 - edit distance is capped at :data:`MAX_EDITS` (Lucene's automata support 2),
-  and a fuzzy word searches at most :data:`MAX_FUZZY_EXPANSIONS` index words
+  the first letter is kept (:data:`FUZZY_PREFIX`), and a fuzzy word searches at most :data:`MAX_FUZZY_EXPANSIONS` index words
   (Elasticsearch's ``max_expansions``), the most frequent;
 - a wildcard or prefix matching more than :data:`MAX_EXPANSIONS` index words in
   a field is refused (Lucene's ``maxClauseCount``);
@@ -27,6 +27,9 @@ from whoosh.automata.lev import levenshtein_automaton
 from search.errors import QuerySyntaxError
 
 MAX_EDITS = 2
+# Letters a fuzzy word keeps as typed: typos rarely hit the first letter (as Izde's
+# typo correction assumes), and it keeps the words to walk to one letter's.
+FUZZY_PREFIX = 1
 MAX_FUZZY_EXPANSIONS = 50
 MAX_EXPANSIONS = 1024
 MAX_NESTING = 30
@@ -90,17 +93,21 @@ def bounded(query: q.Query, reader, deadline: Deadline) -> q.Query:
 
 def _bounded_fuzzy(query: q.FuzzyTerm, reader, deadline: Deadline) -> q.Query:
     # A prefix longer than the word made Whoosh's automaton raise IndexError.
+    prefix = max(FUZZY_PREFIX, int(query.prefixlength))
     clamped = q.FuzzyTerm(query.fieldname, query.text, boost=query.boost,
                           maxdist=max(0, min(int(query.maxdist), MAX_EDITS)),
-                          prefixlength=max(0, min(int(query.prefixlength), len(query.text))),
+                          prefixlength=min(prefix, len(query.text)),
                           constantscore=query.constantscore)
     words = fuzzy_words(reader, clamped.fieldname, clamped.text, clamped.maxdist,
                         clamped.prefixlength, deadline)
-    if len(words) <= MAX_FUZZY_EXPANSIONS:
-        return clamped
-    frequent = sorted(words, key=lambda word: (-reader.doc_frequency(query.fieldname, word),
-                                               word))[:MAX_FUZZY_EXPANSIONS]
-    return q.Or([q.Term(query.fieldname, word) for word in sorted(frequent)], boost=query.boost)
+    if len(words) > MAX_FUZZY_EXPANSIONS:
+        words = sorted(words, key=lambda word: (-reader.doc_frequency(query.fieldname, word),
+                                                word))[:MAX_FUZZY_EXPANSIONS]
+    if not words:
+        return q.NullQuery
+    # The words themselves, not the FuzzyTerm: Whoosh would find them again through
+    # its on-disk automaton, and an OR of terms is scored by Izde's term-at-a-time path.
+    return q.Or([q.Term(query.fieldname, word) for word in sorted(words)], boost=query.boost)
 
 
 def fuzzy_words(reader, fieldname: str, text: str, maxdist: int, prefix: int,
@@ -111,7 +118,7 @@ def fuzzy_words(reader, fieldname: str, text: str, maxdist: int, prefix: int,
     on-disk term table at every step (~0.2 s a field for ``лес~2`` at 6,000
     paragraphs); over the field's words held in memory, bisect does it in ~25 ms.
     """
-    words = _field_words(reader, fieldname, deadline)
+    words = _field_words(reader, fieldname, text[:prefix], deadline)
     automaton = levenshtein_automaton(text, maxdist, prefix).to_dfa()
 
     def first_from(key: str):
@@ -126,20 +133,21 @@ def fuzzy_words(reader, fieldname: str, text: str, maxdist: int, prefix: int,
     return found
 
 
-# reader -> {field: its words, sorted}: loaded once for a reader, as spelling.word_forms does.
+# reader -> {(field, prefix): the field's words with that prefix, sorted}: loaded once
+# for a reader, as spelling.word_forms does.
 _WORDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _field_words(reader, fieldname: str, deadline: Deadline) -> list[str]:
+def _field_words(reader, fieldname: str, prefix: str, deadline: Deadline) -> list[str]:
     cached = _WORDS.setdefault(reader, {})
-    if fieldname not in cached:
+    if (fieldname, prefix) not in cached:
         words = []
-        for count, raw in enumerate(reader.lexicon(fieldname), start=1):
+        for count, raw in enumerate(reader.expand_prefix(fieldname, prefix), start=1):
             words.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
             if count % (64 * _CLOCK_EVERY) == 0:
                 deadline.check("the fuzzy word")
-        cached[fieldname] = words  # UTF-8 byte order is code point order: already sorted
-    return cached[fieldname]
+        cached[fieldname, prefix] = words  # UTF-8 byte order is code point order: sorted
+    return cached[fieldname, prefix]
 
 
 def _count_expansions(query: q.MultiTerm, reader, deadline: Deadline,

@@ -126,3 +126,8 @@ def test_a_fuzzy_word_still_finds_the_word_it_misspells(seeds_index):
     hits = seeds_index.search("пожыры~", limit=5)
     assert hits and any("пожар" in hit.text.lower() for hit in hits)
     assert not seeds_index.search("qqqqqqqqqq~2")  # no word within two edits: no hits
+
+
+def test_a_fuzzy_words_snippet_marks_the_word_it_found(seeds_index):
+    hit = seeds_index.search("пожыры~", limit=1)[0]
+    assert any("пожар" in word.lower() for word in hit.highlighted.matches)

@@ -39,7 +39,7 @@ from analyzers.kk.latin import latin_to_cyrillic, looks_kazakh_latin
 from analyzers.tokenize import WORD_PATTERN
 from search.query.limits import Deadline, bounded, check_shape
 from search.query.syntax import (_FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language,
-                                 parse_query, plain_words_if_stray_quote)
+                                 marked_terms, parse_query, plain_words_if_stray_quote)
 from analyzers.normalize import normalize_word
 from analyzers.ru.morphology import morph_analyzer
 from search.storage.schema import EXACT_FIELD, FOLDED_FIELD, text_field
@@ -89,8 +89,10 @@ def rewrite_query(text: str, schema, reader, empty_fields: frozenset[str] = froz
     if not is_natural_language(_QUESTION_MARK.sub(" ", _FILTER.sub(" ", text))):
         typed = parse_query(text, schema, extra_fields_for(text), empty_fields)
         query = bounded(typed.query, reader, deadline)
-        return RewrittenQuery(text, query, typed.filter, typed.terms, typed.words,
-                              searched_for=[text], folded=FOLDED_FIELD in typed.terms)
+        # Fuzzy words are now the index words they stand for: snippets mark those.
+        terms = marked_terms(query, extra_fields_for(text))
+        return RewrittenQuery(text, query, typed.filter, terms, typed.words,
+                              searched_for=[text], folded=FOLDED_FIELD in terms)
 
     variants = [text]
     transliterated = _transliteration(text, reader)

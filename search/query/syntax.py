@@ -185,11 +185,18 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
         # Words no field indexes (stop words only, or an index with no documents)
         # find nothing: no hits, not an error.
         parsed = q.Every() if filters and not remainder else q.NullQuery
+    return ParsedQuery(text, parsed, _filter_query(filters), marked_terms(parsed, extra_fields),
+                       words)
+
+
+def marked_terms(query: q.Query, extra_fields: dict[str, float] | None = None
+                 ) -> dict[str, set[str]]:
+    """The index terms of ``query`` that a hit's snippet marks, by field."""
     terms: dict[str, set[str]] = {}
-    for fieldname, term in parsed.iter_all_terms(phrases=True):
+    for fieldname, term in query.iter_all_terms(phrases=True):
         if fieldname in _SNIPPET_FIELDS or fieldname in (extra_fields or {}):
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
-    return ParsedQuery(text, parsed, _filter_query(filters), terms, words)
+    return terms
 
 
 # `name:` right before a word or syntax, in a query with syntax: a field the user meant.

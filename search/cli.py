@@ -145,7 +145,7 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for path, reason in report.skipped:
+    for path, reason in report.skipped + report.warnings:
         click.echo(f"izde: warning: {_display_path(path)}: {reason}", err=True)
     return report
 
@@ -164,6 +164,8 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
 @click.option("--glob", "-g", "globs", multiple=True, metavar="GLOB",
               help="Only files matching GLOB; !GLOB leaves matches out (repeatable; "
                    "remembered for later runs).")
+@click.option("--follow", "-L", is_flag=True,
+              help="Follow symbolic links to files and folders outside PATHS.")
 @click.option("--semantic/--no-semantic", default=None,
               help="Keep a paragraph embedding beside each paragraph for hybrid ranking "
                    "(needs izde[semantic]), or drop them; later updates keep the setting.")
@@ -171,8 +173,8 @@ def _run_update(index, paths, rebuild=False, max_bytes=None, quiet=False, wait=0
               help="Build a sharded index of N shards (one Dask task per changed shard).")
 @cluster_option
 @json_option
-def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, semantic, shards,
-                  cluster, as_json):
+def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, follow, semantic,
+                  shards, cluster, as_json):
     """Index new and changed files under PATHS; drop deleted ones.
 
     PATHS default to the folders and files indexed before (seeds/ for a new
@@ -187,13 +189,13 @@ def index_command(paths, index_dir, rebuild, max_mb, wait, procs, globs, semanti
     with index:
         extra = {}
         if shards is not None or cluster or getattr(index, "manifest", None) is not None:
-            if globs or semantic:
-                raise click.UsageError("--glob and --semantic are not available for a sharded "
-                                       "index yet")
+            if globs or semantic or follow:
+                raise click.UsageError("--glob, --follow and --semantic are not available for "
+                                       "a sharded index yet")
             extra = {"shards": shards}
             procs = procs or os.cpu_count() or 1
-        elif globs:
-            extra = {"globs": list(globs)}
+        else:
+            extra = {"globs": list(globs) if globs else None, "follow": follow}
         roots = list(paths) or index.indexed_roots() or [DEFAULT_CORPUS]
         report = _run_update(index, roots, rebuild=rebuild,
                              max_bytes=int(max_mb * 1024 * 1024) if max_mb else None,
@@ -248,13 +250,15 @@ def watch_command(paths, index_dir, debounce, max_mb, wait):
 
 @main.command("check")
 @index_option
+@click.option("--deep", is_flag=True,
+              help="Also read every segment file and compare it with its checksum.")
 @json_option
-def check_command(index_dir, as_json):
+def check_command(index_dir, deep, as_json):
     """Compare the index with its manifest and the files on disk; exit 1 on drift."""
     from search import Index
 
     with Index(index_dir) as index:
-        report = index.check()
+        report = index.check(deep=deep)
     if as_json:
         click.echo(json.dumps({"index": index_dir, **report.as_dict()}, ensure_ascii=False,
                               indent=2))

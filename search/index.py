@@ -12,12 +12,14 @@ turns text into a query, :mod:`search.ranking` scores it, :mod:`search.highlight
 makes snippets, :mod:`search.storage` is all that touches Whoosh's files.
 """
 
+import errno
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from whoosh.query import And, Term
+from whoosh.searching import TimeLimit
 
 from analyzers import LANGUAGES
 from analyzers.detect import OTHER
@@ -25,14 +27,19 @@ from search.errors import CorruptIndexError, IndexNotFoundError, IzdeError
 from search.highlight.marked_words import hits_matched_positions, snippet_of_hit
 from search.highlight.snippets import Snippet
 from search.hits import Hit, Hits, IndexStats
-from search.ingest.manifest import MANIFEST_NAME, Manifest
+from search.ingest.manifest import MANIFEST_NAME, UNKNOWN_GENERATION, Manifest
+from search.query.limits import Deadline
 from search.query.rewrite import rewrite_query
 from search.query.syntax import ParsedQuery, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
 from search.ranking.term_scoring import Ranked
 from search.storage.damage import raised_by_damage
-from search.storage.open import (create_index, has_index_files, open_index, open_writer)
+from search.storage.index_files import (LOCK_NAME, MARKER_NAME, foreign_entries,
+                                        remove_index_files, remove_unfinished_files,
+                                        segment_damage, write_marker)
+from search.storage.open import (create_index, creation_lock, has_index_files, open_index,
+                                 open_writer)
 from search.storage.schema import SCHEMA_VERSION, build_schema, empty_fields
 
 if TYPE_CHECKING:
@@ -42,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "Hits", "Index", "IndexStats"]
 
 _CLUSTER_MANIFEST = "izde-cluster.json"  # search.cluster.layout.CLUSTER_MANIFEST
+# Opening a searcher while commits remove the segments of the TOC it read: tries.
+_SEARCHER_ATTEMPTS = 5
 
 
 class Index:
@@ -85,7 +94,10 @@ class Index:
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
         manifest = Manifest.load(self.path)
         if manifest is None:
-            if self.path.is_dir() and any(self.path.iterdir()):
+            if self._is_ours() and has_index_files(self.path):
+                raise CorruptIndexError(f"the index at {self.path} lost its {MANIFEST_NAME}; "
+                                        f"rebuild it with `izde index --rebuild`")
+            if self.path.is_dir() and foreign_entries(self.path):
                 raise CorruptIndexError(f"{self.path} is not an Izde index (no {MANIFEST_NAME})")
             raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
         # An update may open an index of another version: it rebuilds it.
@@ -118,7 +130,8 @@ class Index:
                rebuild: bool = False, max_bytes: int | None = None,
                wait: float = 0.0, procs: int = 1, limitmb: int = 128,
                globs: Iterable[str] | None = None,
-               only: "Callable[[Path], bool] | None" = None) -> "UpdateReport":
+               only: "Callable[[Path], bool] | None" = None,
+               follow: bool = False) -> "UpdateReport":
         """Index new and changed files under ``paths``; drop files deleted from them.
 
         ``globs`` include (``*.pdf``) or exclude (``!drafts/``) files in folders,
@@ -134,7 +147,8 @@ class Index:
 
         ``procs`` > 1 analyzes paragraphs in that many processes, still in one
         commit; ``limitmb`` is each writer's memory budget before it spills a
-        sorted run to disk. ``max_bytes`` skips larger files (default 50 MB).
+        sorted run to disk. ``max_bytes`` skips larger files (default 50 MB). A symbolic
+        link to a file outside ``paths`` is skipped with a warning unless ``follow``.
         """
         from search.ingest.ignore_rules import glob_specs
         from search.ingest.indexer import update_index
@@ -144,11 +158,25 @@ class Index:
         paths = list(paths)
         if globs is not None:
             glob_specs(list(globs))  # a bad pattern fails before the index is touched
-        with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
-                (writer, manifest, report):
-            report.absorb(update_index(writer, manifest, paths, progress=progress,
-                                       max_bytes=max_bytes, globs=globs, only=only))
-        return report
+
+        def run():
+            with self._writing(wait, rebuild, progress, max_bytes, procs, limitmb) as \
+                    (writer, manifest, report):
+                report.absorb(update_index(writer, manifest, paths, progress=progress,
+                                           max_bytes=max_bytes, globs=globs, only=only,
+                                           follow=follow))
+            return report
+
+        try:
+            return run()
+        except Exception as error:
+            # Damage the checks before a rebuild could not see (an index without
+            # checksums) shows while it runs: nothing in the index is worth keeping.
+            if not (rebuild and self._is_ours() and self._is_damage(error)):
+                raise
+        self.close()
+        self._wipe(wait)
+        return run()
 
     def add_paragraphs(self, records: Iterable[dict], progress: "Progress | None" = None,
                        wait: float = 0.0) -> int:
@@ -170,22 +198,38 @@ class Index:
     def _writing(self, wait: float, rebuild: bool = False, progress: "Progress | None" = None,
                  max_bytes: int | None = None, procs: int = 1, limitmb: int = 128):
         """Yields (writer, manifest, report) of one transaction (search.ingest.transaction)."""
-        # Writing modules load here, not at import: a search never pays for them.
-        from search.ingest.transaction import transaction
-
         self._close_searcher()
         # A first update that fails leaves no folder (or an empty one, if it was
         # given empty) behind: a half-made index would answer every later query.
         folder_existed = self.path.exists()
         first = False  # set once this update has created the index
         try:
-            if rebuild and self.exists and not self._opens():
+            if rebuild and self._is_ours() and self._damage():
                 self.close()
-                self._remove_index_files()  # damaged beyond opening: nothing to keep
+                self._wipe(wait)  # damaged: nothing in it to keep
             if not self.exists or not has_index_files(self.path):
                 first = not self.exists and not (folder_existed and any(self.path.iterdir()))
-                self._create()
-            writer = open_writer(self._open(check_version=False), self.path, wait, procs, limitmb)
+                self._create(wait)
+            ix = self._open(check_version=False)
+            if not rebuild and (damage := segment_damage(self.path, ix)):
+                raise CorruptIndexError(f"the index at {self.path} is damaged ({damage[0]}); "
+                                        f"rebuild it with `izde index --rebuild`")
+            yield from self._transaction(ix, rebuild, progress, max_bytes, wait, procs, limitmb)
+        except BaseException:
+            if first and self.path.is_dir():
+                self.close()
+                shutil.rmtree(self.path, ignore_errors=True)
+                if folder_existed:
+                    self.path.mkdir()
+            raise
+
+    def _transaction(self, ix, rebuild, progress, max_bytes, wait, procs, limitmb):
+        """The write itself, embeddings included; a full disk is one line, not a traceback."""
+        # Writing modules load here, not at import: a search never pays for them.
+        from search.ingest.transaction import transaction
+
+        try:
+            writer = open_writer(ix, self.path, wait, procs, limitmb)
             embeddings = self._writing_embeddings(writer, rebuild, progress)
             try:
                 with transaction(self.path, embeddings.writer, rebuild, progress,
@@ -197,13 +241,13 @@ class Index:
                 embeddings.abandoned()
                 raise
             embeddings.committed()
-        except BaseException:
-            if first and self.path.is_dir():
-                self.close()
-                shutil.rmtree(self.path, ignore_errors=True)
-                if folder_existed:
-                    self.path.mkdir()
-            raise
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            self._remove_unfinished_files()
+            raise IzdeError(f"no space left on the device holding {self.path}; the index keeps "
+                            f"its last committed state: free some space and run the update "
+                            f"again") from None
 
     def _writing_embeddings(self, writer, rebuild: bool, progress):
         """The embedding side of a write (search.semantic.sync); cancels ``writer`` on failure."""
@@ -217,45 +261,84 @@ class Index:
         except BaseException:
             writer.cancel()
             raise
-
-    def _opens(self) -> bool:
+    def _remove_unfinished_files(self) -> None:
+        """What a failed writer left (partial segments), if no other writer holds the lock."""
+        self.close()
         try:
-            self._open(check_version=False)
-        except CorruptIndexError:
-            return False
-        return True
+            with creation_lock(self.path, wait=0):
+                remove_unfinished_files(self.path, open_index(self.path, self._schema))
+        except (IzdeError, OSError):
+            pass  # another writer is busy, or still no space: the next commit cleans up
 
-    def _create(self) -> None:
+    def _is_ours(self) -> bool:
+        """Whether the folder is an Izde index, whole or damaged: it holds the marker written
+        at creation, a manifest, or (older indexes) nothing but files named as Izde's."""
+        if not self.path.is_dir():
+            return False
+        return (self.path / MARKER_NAME).exists() or self.exists or \
+            (has_index_files(self.path) and not foreign_entries(self.path))
+
+    def _damage(self) -> str | None:
+        """What makes the index unusable, or None: a manifest lost or unreadable, a TOC
+        that does not open, segment files missing or not the size they were written."""
+        try:
+            if Manifest.load(self.path) is None:
+                return f"no {MANIFEST_NAME}"
+            problems = segment_damage(self.path, self._open(check_version=False))
+        except CorruptIndexError as error:
+            return str(error)
+        return problems[0] if problems else None
+
+    @staticmethod
+    def _is_damage(error: Exception) -> bool:
+        return isinstance(error, (CorruptIndexError, FileNotFoundError)) or raised_by_damage(error)
+
+    def _create(self, wait: float = 0.0) -> None:
         if self.path.exists() and not self.path.is_dir():
             raise CorruptIndexError(f"{self.path} is a file, not an index folder")
-        if self.path.exists() and any(self.path.iterdir()) and not self.exists:
+        self._refuse_foreign_folder()  # before the lock file is written into it
+        self.path.mkdir(parents=True, exist_ok=True)
+        # Under the writers' lock: two processes creating one index wait for each
+        # other, and the second finds the first one's index and keeps it.
+        with creation_lock(self.path, wait):
+            self._refuse_foreign_folder()
+            # Marker and manifest first: a folder holding them is ours, so a process
+            # killed before the Whoosh files exist leaves a folder the next update finishes.
+            if not (self.path / MARKER_NAME).exists():
+                write_marker(self.path)
+            had_index = has_index_files(self.path)
+            if not self.exists:
+                Manifest(SCHEMA_VERSION, {},
+                         generation=UNKNOWN_GENERATION if had_index else 0).save(self.path)
+            if not had_index:
+                create_index(self.path, self._schema)
+
+    def _refuse_foreign_folder(self) -> None:
+        if self.path.is_dir() and foreign_entries(self.path) and not self._is_ours():
             raise CorruptIndexError(f"{self.path} is not empty and is not an Izde index; "
                                     f"choose another --index folder")
-        self.path.mkdir(parents=True, exist_ok=True)
-        # The manifest first: a folder holding it is ours, so a process killed
-        # before the Whoosh files exist leaves a folder the next update finishes.
-        if not self.exists:
-            Manifest(SCHEMA_VERSION, {}, generation=0).save(self.path)
-        create_index(self.path, self._schema)
 
-    def _remove_index_files(self) -> None:
-        # Only what Izde wrote: never a folder that is not an Izde index.
+    def _wipe(self, wait: float) -> None:
+        """Delete what Izde wrote in the folder, under the lock; never anything else."""
         if not self.path.exists():
             return
-        if not self.exists:
+        if not self._is_ours():
             raise CorruptIndexError(f"{self.path} is not an Izde index; refusing to delete it")
-        shutil.rmtree(self.path)
+        with creation_lock(self.path, wait):
+            remove_index_files(self.path, keep=(LOCK_NAME, MARKER_NAME))
 
     def indexed_roots(self) -> list[str]:
         """The folders and files given to earlier updates that still exist (none: no index)."""
         manifest = Manifest.load(self.path) if self.exists else None
         return [root for root in (manifest.roots if manifest else []) if Path(root).exists()]
 
-    def check(self) -> "HealthReport":
-        """How the index, its manifest and the files on disk disagree (search.ingest.health)."""
+    def check(self, deep: bool = False) -> "HealthReport":
+        """How the index, its manifest and the files on disk disagree (search.ingest.health);
+        ``deep`` also compares every segment file with the checksum written with it."""
         from search.ingest.health import check_index
 
-        return check_index(self.path, self._open())
+        with self._damage_reported():
+            return check_index(self.path, self._open(), deep)
 
     # -- reading -------------------------------------------------------------
 
@@ -272,12 +355,21 @@ class Index:
             return self._current_searcher()
 
     def _current_searcher(self):
-        ix = self._open()
-        if self._searcher is not None and not self._searcher.up_to_date():
-            self._close_searcher()  # another process committed since it was opened
-        if self._searcher is None:
-            self._searcher = ix.searcher(weighting=WEIGHTING)
-        return self._searcher
+        for attempt in range(_SEARCHER_ATTEMPTS):
+            ix = self._open()
+            if self._searcher is not None and not self._searcher.up_to_date():
+                self._close_searcher()  # another process committed since it was opened
+            if self._searcher is None:
+                try:
+                    self._searcher = ix.searcher(weighting=WEIGHTING)
+                except FileNotFoundError:
+                    # A commit removed the segments of the TOC just read: read it again.
+                    # Still missing after that, the folder lost them (damage).
+                    if attempt == _SEARCHER_ATTEMPTS - 1:
+                        raise
+                    self.close()
+                    continue
+            return self._searcher
 
     def parse(self, query: str) -> ParsedQuery:
         return parse_query(query, self._schema)
@@ -330,7 +422,8 @@ class Index:
         try:
             yield
         except Exception as error:
-            if not raised_by_damage(error):
+            if not (raised_by_damage(error) or isinstance(error, FileNotFoundError)
+                    and Path(error.filename or "").parent == self.path):
                 raise
             raise CorruptIndexError(f"the index at {self.path} is damaged "
                                     f"({error.__class__.__name__} reading it); rebuild it "
@@ -343,15 +436,22 @@ class Index:
         if lang is not None and lang not in (*LANGUAGES, OTHER):
             raise IzdeError(f"unknown language {lang!r}; use one of "
                             f"{', '.join((*LANGUAGES, OTHER))}")
+        deadline = Deadline()  # the query's time budget (search.query.limits)
         searcher = self._current_searcher()
-        parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher))
+        parsed = rewrite_query(query, self._schema, searcher.reader(), empty_fields(searcher),
+                               deadline)
         filters = [f for f in (parsed.filter, Term("lang", lang) if lang else None) if f]
         combined = None
         if filters:
             combined = filters[0] if len(filters) == 1 else And(filters)
         ranker = self._hybrid_ranker(semantic)
-        hits, positions = rank(searcher, parsed.query, parsed.words, combined,
-                               max(limit, ranker.pool) if ranker else limit)
+        try:
+            hits, positions = rank(searcher, parsed.query, parsed.words, combined,
+                                   max(limit, ranker.pool) if ranker else limit,
+                                   seconds=deadline.remaining())
+        except TimeLimit:
+            deadline.check()
+            raise
         rescored = ranker.rescore(searcher, hits, parsed.searched_for[-1], limit) \
             if ranker else None
         ranked = Ranked(hits[:limit] if rescored is None else rescored, hits.total)
@@ -374,7 +474,11 @@ class Index:
     def stats(self) -> IndexStats:
         manifest = Manifest.load(self.path) if self.exists else None
         if manifest is None:
-            raise IndexNotFoundError(f"no index at {self.path}; build it with `izde index`")
+            self._open()  # says why: no index, not an index, or an index that lost its manifest
+        with self._damage_reported():
+            return self._stats(manifest)
+
+    def _stats(self, manifest: Manifest) -> IndexStats:
         searcher = self._current_searcher()
         languages = {lang: searcher.doc_frequency("lang", lang) for lang in (*LANGUAGES, OTHER)}
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())

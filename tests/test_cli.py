@@ -78,7 +78,7 @@ def test_bad_files_are_warned_about_one_line_each(in_project):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["search", '"лесные пожары'], 2, "unbalanced quote"),
+    (["search", '"лесные пожары -лес'], 2, "unbalanced quote"),
     (["search", "?!"], 2, "no words"),
     (["index", "no-such-folder"], 2, "no such file"),
     (["stats", "--index", "nowhere"], 3, "no index"),

@@ -79,7 +79,7 @@ def test_errors_under_json_are_json_on_stderr(tmp_path, flag):
 
 
 def test_bad_query_under_json_is_json_with_exit_2(notes):
-    result = run("search", '"unbalanced', "--index", str(notes), "--json")
+    result = run("search", '"unbalanced AND лес', "--index", str(notes), "--json")
     assert result.exit_code == 2 and json.loads(result.stderr)["exit"] == 2
 
 

@@ -73,7 +73,7 @@ def test_guillemets_quote_a_phrase(seeds_index):
 
 
 @pytest.mark.parametrize("query, message", [
-    ('"лесные пожары', "unbalanced quote"),
+    ('"лесные пожары AND лес', "unbalanced quote"),
     ("(лес OR пожар", "parentheses"),
     ("!!! ... ???", "no words"),
     ("", "no words"),

@@ -96,7 +96,7 @@ def test_an_update_killed_after_its_commit_is_reported_and_finished_by_the_next(
 @pytest.mark.parametrize("damage, message", [
     (lambda ix: [toc.write_bytes(b"garbage") for toc in ix.glob("*.toc")], "damaged"),
     (lambda ix: (ix / MANIFEST_NAME).write_text("{", encoding="utf-8"), "damaged"),
-    (lambda ix: (ix / MANIFEST_NAME).unlink(), "not an Izde index"),
+    (lambda ix: (ix / MANIFEST_NAME).unlink(), "lost its izde-manifest.json; rebuild it"),
 ])
 def test_a_damaged_index_is_a_clear_error_and_nothing_is_deleted(indexed, damage, message):
     damage(Path("ix"))

@@ -13,11 +13,27 @@ from whoosh.highlight import (BasicFragmentScorer, ContextFragmenter, Formatter,
 SNIPPET_CHARS = 240
 
 
+# Characters a terminal acts on rather than shows: C0/C1 controls (BEL, backspace,
+# escape sequences) and bidirectional overrides (U+202E shows text reversed). A
+# document's text is data, so a snippet shows each as a space.
+_TERMINAL_CONTROLS = str.maketrans({code: " " for code in (
+    *range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
 @dataclass(frozen=True)
 class Snippet:
-    """A passage as (text, is_match) pieces, rendered as plain, marked or coloured text."""
+    """A passage as (text, is_match) pieces, rendered as plain, marked or coloured text.
+
+    >>> Snippet((("rm\x07\x08 \u202etxt.exe", False),)).render()
+    'rm    txt.exe'
+    """
 
     pieces: tuple[tuple[str, bool], ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "pieces", tuple((text.translate(_TERMINAL_CONTROLS), match)
+                                                 for text, match in self.pieces))
 
     def render(self, before: str = "**", after: str = "**") -> str:
         return "".join(f"{before}{text}{after}" if match else text for text, match in self.pieces)

@@ -24,6 +24,7 @@ from pathlib import Path
 from search.errors import IndexNotFoundError
 from search.ingest.indexer import discover_files, paragraphs_by_path
 from search.ingest.manifest import PENDING_NAME, Manifest
+from search.storage.index_files import segment_damage
 
 
 @dataclass
@@ -44,9 +45,10 @@ class HealthReport:
     missing_from_manifest: list[str] = field(default_factory=list)  # in the index only
     paragraph_mismatches: list[ParagraphMismatch] = field(default_factory=list)
     unfinished_update: bool = False
+    damaged_segments: list[str] = field(default_factory=list)  # missing, resized or changed files
 
     PROBLEMS = ("changed_on_disk", "removed_from_disk", "new_on_disk", "missing_from_index",
-                "missing_from_manifest", "paragraph_mismatches")
+                "missing_from_manifest", "paragraph_mismatches", "damaged_segments")
 
     @property
     def drift(self) -> int:
@@ -57,6 +59,9 @@ class HealthReport:
         return self.drift == 0
 
     def summary(self) -> str:
+        if self.damaged_segments:
+            return (f"damaged: {len(self.damaged_segments):,} segment file(s); rebuild it with "
+                    f"`izde index --rebuild`")
         if self.healthy:
             return f"healthy: {self.files:,} files, {self.paragraphs:,} paragraphs"
         return (f"drift: {self.drift:,} problem(s) in {self.files:,} files; "
@@ -69,15 +74,18 @@ class HealthReport:
                 "unfinished_update": self.unfinished_update}
 
 
-def check_index(path: Path, ix) -> HealthReport:
+def check_index(path: Path, ix, deep: bool = False) -> HealthReport:
     """Compare the index in folder ``path`` (opened as ``ix``) with its manifest and
-    the files on disk."""
+    the files on disk; ``deep`` reads every segment file to compare its checksum."""
     manifest = Manifest.load(path)
     if manifest is None:
         raise IndexNotFoundError(f"no index at {path}; build it with `izde index`")
     generation = ix.latest_generation()
     pending = Manifest.load(path, PENDING_NAME)
     report = HealthReport()
+    report.damaged_segments = segment_damage(path, ix, deep)
+    if report.damaged_segments:
+        return report  # reading the segments below could only fail
     if pending is not None and pending.generation == generation:
         manifest, report.unfinished_update = pending, True  # the index already holds it
     with ix.reader() as reader:

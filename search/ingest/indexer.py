@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from analyzers import detect_language
 from search.errors import PathNotFoundError, UnreadableFileError
+from search.ingest.long_paragraphs import MAX_PARAGRAPH_CHARS, pieces
 from search.ingest.manifest import FileEntry, Manifest, SkippedFile
 from search.ingest.ignore_rules import IgnoreRules
 from search.ingest.formats import READABLE_SUFFIXES, MissingReaderError, read_blocks
@@ -44,6 +45,7 @@ class UpdateReport:
     unread: Counter = field(default_factory=Counter)  # suffix -> files of types Izde does not read
     embedded: int = 0  # paragraphs embedded (semantic indexes; search.semantic.sync)
     embed_seconds: float = 0.0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, what was done) indexed anyway
 
     def absorb(self, other: "UpdateReport") -> None:
         """Add ``other``'s counts to this report (two passes of one update)."""
@@ -51,6 +53,7 @@ class UpdateReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.skipped.extend(other.skipped)
         self.unread.update(other.unread)
+        self.warnings.extend(other.warnings)
         self.seconds += other.seconds
 
     def skipped_summary(self) -> str:
@@ -77,40 +80,46 @@ class UpdateReport:
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
                 "unread": dict(sorted(self.unread.items())),
                 "repaired": self.repaired, "seconds": round(self.seconds, 3),
-                "embedded": self.embedded, "embed_seconds": round(self.embed_seconds, 3)}
-
-
+                "embedded": self.embedded, "embed_seconds": round(self.embed_seconds, 3),
+                "warnings": [{"path": p, "warning": w} for p, w in self.warnings]}
 def discover_files(paths: Iterable[str | Path], globs: Iterable[str] = (),
-                   unread: Counter | None = None
+                   unread: Counter | None = None, follow: bool = False
                    ) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:
     """(files to index, the roots they came from, problems) for files and folders given.
 
     Folders are walked recursively for the file types Izde reads, skipping hidden
     entries and what ignore files and ``globs`` leave out (:mod:`search.ingest.ignore_rules`);
     other files are counted by suffix in ``unread`` when given. A file named
-    explicitly is taken whatever its name.
+    explicitly is taken whatever its name. A symbolic link found while walking
+    whose target lies outside the roots given is skipped with a warning unless
+    ``follow`` (ripgrep's ``-L``), which also walks links to folders. Names that are
+    not valid UTF-8 and paths the system cannot open are problems, never a crash
+    nor a silent skip.
     """
     globs = list(globs)
     files: dict[Path, None] = {}
     roots: list[Path] = []
     problems: list[tuple[str, str]] = []
-    for given in paths:
-        path = Path(given)
+    for path in (Path(given) for given in paths):
         if not path.exists():
             if path.is_symlink():
-                problems.append((str(path), "broken symbolic link"))
+                problems.append((shown_path(path), "broken symbolic link"))
                 continue
-            raise PathNotFoundError(f"{given}: no such file or folder")
-        resolved = path.resolve()
-        roots.append(resolved)
+            raise PathNotFoundError(f"{shown_path(path)}: no such file or folder")
+        roots.append(path.resolve())
+    for resolved in roots:
         if resolved.is_file():
             files[resolved] = None
             continue
         rules = IgnoreRules(resolved, globs)
-        for folder, dirnames, filenames in os.walk(resolved):
+        seen_folders = {resolved}
+        for folder, dirnames, filenames in os.walk(resolved, followlinks=follow,
+                                                   onerror=_walk_problem(problems)):
             here = Path(folder)
             rules.enter(here)
-            dirnames[:] = sorted(d for d in dirnames if not rules.skips(here / d, is_dir=True))
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not rules.skips(here / d, is_dir=True)
+                                 and _new_folder(here / d, seen_folders, follow))
             for name in sorted(filenames):
                 candidate = here / name
                 if rules.skips(candidate):
@@ -120,11 +129,55 @@ def discover_files(paths: Iterable[str | Path], globs: Iterable[str] = (),
                     if unread is not None:
                         unread[suffix or "(no extension)"] += 1
                     continue
-                if not candidate.exists():
-                    problems.append((str(candidate), "broken symbolic link"))
+                problem = _unusable(candidate, roots, follow)
+                if problem:
+                    problems.append((shown_path(candidate), problem))
                     continue
                 files[candidate.resolve()] = None
     return list(files), roots, problems
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as text that can be printed and stored: bytes that are not UTF-8 shown as �."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _walk_problem(problems: list[tuple[str, str]]):
+    def record(error: OSError) -> None:
+        problems.append((shown_path(error.filename or "?"),
+                         f"cannot read the folder ({error.strerror or error})"))
+    return record
+
+
+def _new_folder(folder: Path, seen: set[Path], follow: bool) -> bool:
+    """Whether to walk ``folder``: with ``follow``, a linked folder once (links can loop)."""
+    if not follow or not folder.is_symlink():
+        return True
+    target = folder.resolve()
+    if target in seen:
+        return False
+    seen.add(target)
+    return True
+
+
+def _unusable(candidate: Path, roots: list[Path], follow: bool) -> str | None:
+    """Why a file found while walking cannot be indexed, or None."""
+    try:
+        os.fsencode(candidate).decode("utf-8")
+    except UnicodeDecodeError:
+        return "its name is not valid UTF-8; rename it to index it"
+    try:
+        candidate.stat()
+    except FileNotFoundError:
+        return "broken symbolic link" if candidate.is_symlink() else "vanished while reading"
+    except OSError as error:
+        return f"cannot read ({error.strerror or error})"
+    if candidate.is_symlink() and not follow:
+        target = candidate.resolve()
+        if not _under(str(target), roots):
+            return (f"symbolic link to {shown_path(target)}, outside the folders indexed; "
+                    f"pass --follow to index it")
+    return None
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -138,19 +191,21 @@ def documents_for(path: Path, text: str):
 
 def documents_of(path: Path, paragraphs: list[Paragraph]):
     """The Whoosh documents of a file's paragraphs, with their titles, pages and lines."""
-    file_lang = detect_language(" ".join(p.text for p in paragraphs[:50]))
+    sample = " ".join(p.text for p in paragraphs[:50])[:MAX_PARAGRAPH_CHARS * 10]
+    file_lang = detect_language(sample)
     for paragraph in paragraphs:
-        lang = detect_language(paragraph.text, default=file_lang)
-        document = {
-            "path": str(path), "file": path.name, "paragraph": paragraph.number,
-            "line": paragraph.line, "lang": lang, "text": paragraph.text,
-            EXACT_FIELD: paragraph.text, **language_fields(lang, paragraph.text, paragraph.title),
-        }
-        if paragraph.title:
-            document["title"] = paragraph.title
-        if paragraph.page is not None:
-            document["page"] = paragraph.page
-        yield document
+        for piece in pieces(paragraph.text):  # a 50 MB line is not one paragraph to show
+            lang = detect_language(piece, default=file_lang)
+            document = {
+                "path": str(path), "file": path.name, "paragraph": paragraph.number,
+                "line": paragraph.line, "lang": lang, "text": piece, EXACT_FIELD: piece,
+                **language_fields(lang, piece, paragraph.title),
+            }
+            if paragraph.title:
+                document["title"] = paragraph.title
+            if paragraph.page is not None:
+                document["page"] = paragraph.page
+            yield document
 
 
 def document_for_record(record: dict) -> dict:
@@ -225,7 +280,8 @@ def reconcile(manifest: Manifest, indexed: Counter) -> int:
 def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
                  progress: Progress | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, globs: Iterable[str] | None = None,
-                 only: Callable[[Path], bool] | None = None) -> UpdateReport:
+                 only: Callable[[Path], bool] | None = None,
+                 follow: bool = False) -> UpdateReport:
     """Index new and changed files under ``paths`` and drop deleted ones into ``writer``.
 
     ``globs`` (``--glob``) include or exclude files in folders; None keeps the
@@ -238,7 +294,7 @@ def update_index(writer, manifest: Manifest, paths: Iterable[str | Path],
     report = UpdateReport()
     if globs is not None:
         manifest.globs = list(globs)
-    files, roots, problems = discover_files(paths, manifest.globs, report.unread)
+    files, roots, problems = discover_files(paths, manifest.globs, report.unread, follow)
     if only is not None:
         files = [path for path in files if only(path)]
     report.skipped.extend(problems)
@@ -303,6 +359,9 @@ def _index_file(writer, manifest: Manifest, path: Path, report: UpdateReport,
               str(error).removeprefix(f"{path}: skipped, "),
               by_content=not isinstance(error, MissingReaderError))
         return
+    replaced = sum(p.text.count("\ufffd") for p in paragraphs) - data.count("\ufffd".encode())
+    if replaced > 0:
+        report.warnings.append((name, f"{replaced:,} byte(s) not valid UTF-8, replaced with \ufffd"))
     documents = list(documents_of(path, paragraphs))
     if not documents:
         _skip(writer, manifest, name, known, report, stat, "no text paragraphs in it",

@@ -67,11 +67,13 @@ class Manifest:
             files = {name: FileEntry(**entry) for name, entry in raw["files"].items()}
             skipped = {name: SkippedFile(**entry)
                        for name, entry in raw.get("skipped", {}).items()}
-            return cls(int(raw["schema_version"]), files,
-                       int(raw.get("generation", UNKNOWN_GENERATION)),
-                       list(raw.get("roots", [])), skipped, set(raw.get("records", [])),
-                       list(raw.get("globs", [])))
-        except (ValueError, KeyError, TypeError) as error:
+            manifest = cls(int(raw["schema_version"]), files,
+                           int(raw.get("generation", UNKNOWN_GENERATION)),
+                           list(raw.get("roots", [])), skipped, set(raw.get("records", [])),
+                           list(raw.get("globs", [])))
+            _check_types(manifest)
+            return manifest
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise CorruptIndexError(f"{path} is damaged ({error}); rebuild with "
                                     f"`izde index --rebuild`") from None
 
@@ -103,6 +105,23 @@ class Manifest:
     @staticmethod
     def discard_pending(index_dir: Path) -> None:
         (index_dir / PENDING_NAME).unlink(missing_ok=True)
+
+
+def _check_types(manifest: Manifest) -> None:
+    """Raise TypeError where valid JSON holds values of the wrong type (an edited manifest)."""
+    for entry in manifest.files.values():
+        if not (all(isinstance(v, int) for v in (entry.size, entry.mtime_ns, entry.paragraphs))
+                and isinstance(entry.sha256, str)):
+            raise TypeError(f"a file entry is not sizes, a hash and a count: {entry}")
+    for entry in manifest.skipped.values():
+        if not (isinstance(entry.size, int) and isinstance(entry.mtime_ns, int)
+                and isinstance(entry.reason, str)):
+            raise TypeError(f"a skipped entry is not sizes and a reason: {entry}")
+    if not all(isinstance(root, str) for root in manifest.roots) or \
+            not all(isinstance(record, str) for record in manifest.records):
+        raise TypeError("roots and records must be lists of text")
+    if not all(isinstance(glob, str) for glob in manifest.globs):
+        raise TypeError("globs must be a list of text")
 
 
 def recover(index_dir: Path, generation: int) -> Manifest | None:

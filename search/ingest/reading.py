@@ -66,7 +66,8 @@ def decode(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            pass
+            if (text := _utf8_but_for_a_few_bytes(data)) is not None:
+                return text
     elif (text := _utf16_without_bom(data)) is not None:
         return text
     else:
@@ -75,6 +76,24 @@ def decode(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
     if best is None or _looks_binary(best):
         raise UnreadableFileError(f"{path}: skipped, not text in a known encoding")
     return best
+
+
+# Valid multi-byte UTF-8 characters needed per invalid byte for a file to be UTF-8
+# with damage rather than another encoding: cp1251 or KOI8-R read as UTF-8 is
+# nearly all invalid bytes, and one bad byte in Kazakh text is one among thousands.
+_UTF8_CHARACTERS_PER_BAD_BYTE = 10
+
+
+def _utf8_but_for_a_few_bytes(data: bytes) -> str | None:
+    """The text of UTF-8 ``data`` with a few invalid bytes replaced by U+FFFD, or None when
+    the data reads as another encoding. (One bad byte used to send a Kazakh file to
+    charset-normalizer, which read it whole as KOI8-R mojibake.)"""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    if bad * _UTF8_CHARACTERS_PER_BAD_BYTE <= multibyte:
+        return text
+    return None
 
 
 def _most_plausible(data: bytes) -> str | None:

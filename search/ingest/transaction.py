@@ -18,6 +18,7 @@ from search.ingest.indexer import (Progress, UpdateReport, add_records, paragrap
                                    reconcile, stored_records, update_index)
 from search.ingest.manifest import MANIFEST_NAME, Manifest, recover
 from search.ingest.reading import DEFAULT_MAX_BYTES
+from search.storage.index_files import record_checksums
 from search.storage.schema import SCHEMA_VERSION
 
 
@@ -60,6 +61,7 @@ def transaction(path: Path, writer, rebuild: bool = False, progress: Progress | 
                 writer.cancel()
             Manifest.discard_pending(path)
     Manifest.promote_pending(path)
+    record_checksums(path, writer)  # what `izde check --deep` compares the segments with
 
 
 def _reanalyze(writer, old: Manifest, report: UpdateReport, progress: Progress | None,

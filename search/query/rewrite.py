@@ -37,7 +37,9 @@ from analyzers.kk.keyboard import UNFOLD, has_kazakh_letters
 from analyzers.kk.morphology import vowel_harmony
 from analyzers.kk.latin import latin_to_cyrillic, looks_kazakh_latin
 from analyzers.tokenize import WORD_PATTERN
-from search.query.syntax import _FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language, parse_query
+from search.query.limits import Deadline, bounded, check_shape
+from search.query.syntax import (_FILTER, _QUESTION_MARK, ParsedQuery, is_natural_language,
+                                 marked_terms, parse_query, plain_words_if_stray_quote)
 from analyzers.normalize import normalize_word
 from analyzers.ru.morphology import morph_analyzer
 from search.storage.schema import EXACT_FIELD, FOLDED_FIELD, text_field
@@ -74,17 +76,23 @@ def extra_fields_for(text: str) -> dict[str, float]:
     return {} if has_kazakh_letters(text) else {FOLDED_FIELD: FOLDED_BOOST}
 
 
-def rewrite_query(text: str, schema, reader,
-                  empty_fields: frozenset[str] = frozenset()) -> RewrittenQuery:
+def rewrite_query(text: str, schema, reader, empty_fields: frozenset[str] = frozenset(),
+                  deadline: Deadline | None = None) -> RewrittenQuery:
     """What to search for ``text`` in the index read by ``reader`` (see the module docstring).
 
     ``empty_fields`` hold no words in this index and are not searched.
     """
+    deadline = deadline or Deadline()
+    text = plain_words_if_stray_quote(text)
+    check_shape(text)  # before spelling and transliteration, which a huge word made hang
     # As the parser sees it: filters (lang:kk) apart, a question's "?" is no wildcard.
     if not is_natural_language(_QUESTION_MARK.sub(" ", _FILTER.sub(" ", text))):
         typed = parse_query(text, schema, extra_fields_for(text), empty_fields)
-        return RewrittenQuery(text, typed.query, typed.filter, typed.terms, typed.words,
-                              searched_for=[text], folded=FOLDED_FIELD in typed.terms)
+        query = bounded(typed.query, reader, deadline)
+        # Fuzzy words are now the index words they stand for: snippets mark those.
+        terms = marked_terms(query, extra_fields_for(text))
+        return RewrittenQuery(text, query, typed.filter, terms, typed.words,
+                              searched_for=[text], folded=FOLDED_FIELD in terms)
 
     variants = [text]
     transliterated = _transliteration(text, reader)

@@ -17,12 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser, query as q
+from whoosh.qparser import syntax
 
 from analyzers.tokenize import WORD_PATTERN
 from search.errors import QuerySyntaxError
 from analyzers import LANGUAGES
 from search.storage.schema import (COMPANION_FIELDS, EXACT_FIELD, STEM_FIELD, STEM_LANG,
                                    TEXT_FIELDS, text_field, title_field)
+from search.query.limits import check_shape
 from search.query.stopwords import is_stop_word
 from search.ranking.config import FIELD_BOOSTS
 
@@ -112,13 +114,26 @@ def _new_parser(schema, languages: tuple[str, ...], empty: frozenset[str],
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts,
                                       group=qparser.OrGroup)
     # + and - only at the start of a word, so `вице-министр` stays one word.
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
-                                              minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(_NestedPlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
+                                             minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # Field syntax is handled here only for lang: and file: (below); a colon in
     # running text ("Сурет: Akorda") must not become a field name.
     parser.remove_plugin_class(qparser.FieldsPlugin)
     return parser
+
+
+class _NestedPlusMinusPlugin(qparser.PlusMinusPlugin):
+    """Whoosh's +/- inside groups too: it sorted only the top level, so in
+    ``лес (-пожар)`` the group's ``-`` stayed a marker and parsing failed with
+    ``NotImplementedError: Minus``. A group of exclusions only is "anything but"
+    them, as Elasticsearch reads it."""
+
+    def do_plusminus(self, parser, group):
+        for index, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[index] = self.do_plusminus(parser, node)
+        return super().do_plusminus(parser, group)
 
 
 def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
@@ -128,9 +143,11 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
     ``extra_fields`` (field -> boost) are searched besides the usual ones;
     ``empty_fields`` are fields the index holds no words in; they are not searched.
     """
-    normalized = text.translate(_GUILLEMETS)
+    normalized = plain_words_if_stray_quote(text.translate(_GUILLEMETS))
+    check_shape(normalized)
     if normalized.count('"') % 2:
         raise QuerySyntaxError('unbalanced quote in the query: close the phrase with "')
+    _refuse_unknown_fields(normalized)
     if _unbalanced_parentheses(normalized):
         raise QuerySyntaxError("unbalanced parentheses in the query")
 
@@ -152,22 +169,61 @@ def parse_query(text: str, schema, extra_fields: dict[str, float] | None = None,
                                            extra_fields or {})
     elif remainder:
         parser = _parser(schema, languages, empty_fields, extra_fields)
-        raw = _one_word_phrases_as_terms(parser.parse(remainder, normalize=False))
-        parsed = _exclusions_as_and_not(raw.normalize())
+        try:
+            raw = _one_word_phrases_as_terms(parser.parse(remainder, normalize=False))
+            parsed = _exclusions_as_and_not(raw.normalize())
+        except RecursionError:
+            raise QuerySyntaxError("the query is nested too deeply to parse") from None
         # Proximity rewards the same words whatever syntax wraps them (`(a b)`, `+a b`).
         words = _words_by_field(_proximity_words(remainder), schema, languages, empty_fields,
                                 extra_fields or {})
     else:
         parsed = q.NullQuery
     if parsed is q.NullQuery:
-        if not filters:
+        if not filters and not _HAS_WORD.search(remainder):
             raise QuerySyntaxError("the query has no words to search for")
-        parsed = q.Every()
+        # Words no field indexes (stop words only, or an index with no documents)
+        # find nothing: no hits, not an error.
+        parsed = q.Every() if filters and not remainder else q.NullQuery
+    return ParsedQuery(text, parsed, _filter_query(filters), marked_terms(parsed, extra_fields),
+                       words)
+
+
+def marked_terms(query: q.Query, extra_fields: dict[str, float] | None = None
+                 ) -> dict[str, set[str]]:
+    """The index terms of ``query`` that a hit's snippet marks, by field."""
     terms: dict[str, set[str]] = {}
-    for fieldname, term in parsed.iter_all_terms(phrases=True):
+    for fieldname, term in query.iter_all_terms(phrases=True):
         if fieldname in _SNIPPET_FIELDS or fieldname in (extra_fields or {}):
             terms.setdefault(fieldname, set()).add(term if isinstance(term, str) else term.decode())
-    return ParsedQuery(text, parsed, _filter_query(filters), terms, words)
+    return terms
+
+
+# `name:` right before a word or syntax, in a query with syntax: a field the user meant.
+_FIELD_LIKE = re.compile(r"(?<![^\s(])([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
+
+
+def _refuse_unknown_fields(text: str) -> None:
+    """Fields other than lang: and file: do not exist for users; say so rather than
+    search ``title_kk:{a TO}`` as words and an open range over every word."""
+    if is_natural_language(text):
+        return  # "Сурет:Akorda" in running text is text
+    for match in _FIELD_LIKE.finditer(text):
+        if match.group(1).lower() not in ("lang", "file"):
+            raise QuerySyntaxError(f"unknown field `{match.group(1)}:`; the query's fields are "
+                                   f"lang: and file:")
+
+
+def plain_words_if_stray_quote(text: str) -> str:
+    """``text`` without its quote when that quote is all the syntax it has: a question with
+    a stray quote is searched as words, as Elasticsearch's simple_query_string does.
+
+    >>> plain_words_if_stray_quote('какие леса "восстанавливают'), plain_words_if_stray_quote('a "b')
+    ('какие леса  восстанавливают', 'a  b')
+    """
+    if text.count('"') % 2 and is_natural_language(text.replace('"', " ")):
+        return text.replace('"', " ")
+    return text
 
 
 def _plain_words_query(text: str, schema, languages: tuple[str, ...], empty: frozenset[str],

@@ -39,6 +39,8 @@ from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3
 from whoosh.reading import CorruptIndexError
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search.storage.safe_pickle import safe_loads
+
 BLOCK_PROTOCOL = 5
 # A split block's header says compression -1 (Whoosh writes 0 to 9); its data
 # starts with the first part's length and which parts are compressed.
@@ -249,7 +251,7 @@ class _LeafMatcher(W3LeafMatcher):
         scoring = self._postfile.get(start, length)
         if flags & _SCORING_COMPRESSED:
             scoring = zlib.decompress(scoring)
-        ids, weights = pickle.loads(scoring)
+        ids, weights = safe_loads(scoring)
         self._data = (ids, weights, _VALUES_NOT_READ)
         self._values_at, self._values_compressed = start + length, bool(flags & _VALUES_COMPRESSED)
 
@@ -305,7 +307,7 @@ def _values_part(postfile, start: int, end: int, compressed: bool):
     values = postfile.get(start, end - start)
     if compressed:
         values = zlib.decompress(values)
-    return pickle.loads(values)
+    return safe_loads(values)
 
 
 # What of W3's block matcher (Whoosh's or ours) the functions below and the

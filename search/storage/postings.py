@@ -8,13 +8,13 @@ are included: callers drop them).
 
 from bisect import bisect_left
 from itertools import accumulate, repeat
-from pickle import loads
 from typing import Callable
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.storage.codec import block_docnums, block_weights, reads_blocks
+from search.storage.safe_pickle import safe_loads
 from search.storage.cache import memo
 
 # The field length each of Whoosh's 256 length bytes stands for.
@@ -79,7 +79,7 @@ def term_positions(reader, fieldname: str, term: bytes, docs: list[int]) -> dict
 def decode_positions(value: bytes) -> list[int]:
     """A posting's positions: Whoosh's Positions.decode_positions, deltas summed in C."""
     # The value is the frequency (4 bytes), then the position deltas pickled.
-    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+    return list(accumulate(safe_loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
 
 
 def term_matcher(reader, fieldname: str, term: bytes):

@@ -17,10 +17,11 @@ on import.
 """
 
 import io
-import pickle
 
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
+
+from search.storage.safe_pickle import safe_load
 
 
 # Bytes copied to unpickle a postings block header (six numbers: ~40 bytes).
@@ -74,7 +75,7 @@ class _MappedReader:
         for size in (min(_PICKLE_WINDOW, rest), rest):
             window = io.BytesIO(self._view[start:start + size])
             try:
-                value = pickle.load(window)
+                value = safe_load(window)
             except Exception:
                 if size == rest:
                     raise  # damaged: Whoosh reports a corrupt index

@@ -27,8 +27,8 @@ from search.semantic.hybrid import POOL, WEIGHT, combined_scores, semantic_query
 from search.semantic.setting import default_embedder, store_folder
 from search.semantic.store import EmbeddingStore
 
-GRID_POOLS = (10, 20, 30, 50, 100)
-GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 17))  # 0 (lexical) .. 0.8
+GRID_POOLS = (10, 20, 30, 50, 100)  # DEPTH (100) is the deepest the evaluation reads
+GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 21))  # 0 (lexical) .. 1 (cosine)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from operator import itemgetter
 from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
+from search.storage.shared_analysis import SharedAnalysisWriting
 
 # Memory per pooled posting, the per-document data that comes with it included
 # (tracemalloc while adding 2k seed-like paragraphs: 185 bytes): turns ``limitmb`` into a
@@ -170,5 +171,6 @@ class TermPoolWriting:
             lengths.close()
 
 
-class TermPoolSegmentWriter(TermPoolWriting, SegmentWriter):
-    """Whoosh's ``SegmentWriter`` with postings pooled by term."""
+class TermPoolSegmentWriter(SharedAnalysisWriting, TermPoolWriting, SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with postings pooled by term and each text tokenized
+    once for the fields that share it (search.storage.shared_analysis)."""

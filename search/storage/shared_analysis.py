@@ -44,6 +44,7 @@ class SharedAnalysisWriting:
         schema = self.schema
         docnum = self.docnum
         add_post = self.pool.add
+        add_terms = getattr(self.pool, "add_document_terms", None)  # one call per field
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -68,14 +69,18 @@ class SharedAnalysisWriting:
                         words = words_of.get(key)
                         if words is None:
                             words = words_of[key] = plan.tokenizer.words(value)
-                        field_boost = field.format.field_boost
-                        for term, where in plan.positions(words).items():
-                            freq = len(where)
-                            if scorable:
-                                length += freq
-                            # the weight as Whoosh computes it: a sum of 1.0 boosts
-                            add_post((fieldname, term.encode("utf-8"), docnum,
-                                      freq * field_boost * fieldboost, encode(where)))
+                        positions = plan.positions(words)
+                        if scorable:
+                            length = sum(map(len, positions.values()))
+                        boost = field.format.field_boost
+                        # weights as Whoosh computes them: a sum of 1.0 boosts, times both
+                        items = [(term.encode("utf-8"), len(where) * boost * fieldboost,
+                                  encode(where)) for term, where in positions.items()]
+                        if add_terms is not None:
+                            add_terms(fieldname, docnum, items)
+                        else:
+                            for tbytes, weight, vbytes in items:
+                                add_post((fieldname, tbytes, docnum, weight, vbytes))
                     else:
                         for tbytes, freq, weight, vbytes in field.index(value):
                             weight *= fieldboost

@@ -42,6 +42,9 @@ class IndexPlan:
     tokenizer: WordTokenizer
     terms_of: Callable[[str], tuple]  # () for a dropped word; several terms share a position
     numbering: str
+    # A chain that gives at most one term per word: terms_of's single term (None
+    # for a dropped word), which spares a loop over a tuple on every word.
+    term_of: Callable[[str], str | None] | None = None
 
     def positions(self, words: list[str]) -> dict[str, list[int]]:
         """Each term of ``words`` (as :meth:`WordTokenizer.words` cut them) -> its positions,
@@ -49,6 +52,20 @@ class IndexPlan:
         terms_of = self.terms_of
         found: dict[str, list[int]] = {}
         get = found.get
+        term_of = self.term_of
+        if self.numbering == CLOSE and term_of is not None:
+            dropped = 0
+            for pos, word in enumerate(words):
+                term = term_of(word)
+                if term is None:
+                    dropped += 1
+                    continue
+                where = get(term)
+                if where is None:
+                    found[term] = [pos - dropped]
+                else:
+                    where.append(pos - dropped)
+            return found
         if self.numbering == CLOSE:
             dropped = 0
             for pos, word in enumerate(words):
@@ -162,4 +179,10 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
             if not terms:
                 return ()
         return terms
-    return IndexPlan(tokenizer, terms_of, dropping[0] if dropping else CLOSE)
+    term_of = None
+    if not any(many for _f, _d, _n, many in steps):
+        @word_cache(maxsize=200_000)
+        def term_of(form: str) -> str | None:
+            terms = terms_of(form)
+            return terms[0] if terms else None
+    return IndexPlan(tokenizer, terms_of, dropping[0] if dropping else CLOSE, term_of)

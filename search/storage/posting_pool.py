@@ -25,10 +25,11 @@ from whoosh.writing import SegmentWriter
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import SharedAnalysisWriting
 
-# Memory per pooled posting, the per-document data that comes with it included
-# (tracemalloc while adding 2k seed-like paragraphs: 185 bytes): turns ``limitmb`` into a
-# posting count.
-BYTES_PER_POSTING = 185
+# Memory per pooled posting, the per-document data that comes with it included: turns
+# ``limitmb`` into a posting count. tracemalloc while adding 1,950 seed-like paragraphs
+# after 50 (warm caches): 140 bytes a posting as a tuple each, 84 in TermPostings
+# columns; the first figure, 185, was taken cold, so 185 * 84 / 140.
+BYTES_PER_POSTING = 110
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build

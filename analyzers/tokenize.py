@@ -44,6 +44,22 @@ class WordTokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
+    def words(self, text: str) -> list[str]:
+        """The words :meth:`__call__` yields, in order (a word's position is its index),
+        without Token objects: what indexing needs (analyzers.word_terms).
+
+            >>> WordTokenizer().words("іс-шаралар жоспары")
+            ['іс-шаралар', 'іс', 'шаралар', 'жоспары']
+        """
+        found = []
+        add = found.append
+        for match in self.pattern.finditer(text):
+            word = match.group()
+            add(word)
+            if match.lastindex:  # a hyphenated compound
+                found.extend(part.group() for part in self.parts(word))
+        return found
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):

@@ -77,6 +77,29 @@ class IzdeCodec(W3Codec):
 
 
 class _PostingsWriter(W3PostingsWriter):
+    def add_postings(self, ids, weights, values, lengths) -> None:
+        """All of a term's postings at once, right after ``start_postings``: the blocks
+        and statistics :meth:`add_posting` one by one would make, filled by slicing.
+
+        ``ids`` and ``weights`` are arrays, ``values`` bytes and ``lengths`` ints or None.
+        """
+        if self._ids:
+            raise ValueError("add_postings takes a whole term, after start_postings")
+        limit = self._blocklimit
+        count = len(ids)
+        for start in range(0, count, limit):
+            if start:
+                self._write_block()  # a full block: the next posting starts another
+            end = start + limit
+            self._ids = array("I", ids[start:end])
+            block_weights = weights[start:end]
+            self._weights = array("f", block_weights)
+            self._maxweight = max(0, max(block_weights))
+            self._values = [value for value in values[start:end] if value]
+            block_lengths = [length for length in lengths[start:end] if length]
+            if block_lengths:
+                self._minlength, self._maxlength = min(block_lengths), max(block_lengths)
+
     def _write_block(self, last=False):
         if self._byteids:  # a term vector's "docnums" are terms: no deltas to pack
             self._write_split_block(last)

@@ -16,17 +16,20 @@ with each document's field length read once per field, not once per posting.
 
 import heapq
 import pickle
+from array import array
 from itertools import groupby
 from operator import itemgetter
 
 from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
+from search.storage.shared_analysis import SharedAnalysisWriting
 
-# Memory per pooled posting, the per-document data that comes with it included
-# (tracemalloc while adding 2k seed-like paragraphs: 185 bytes): turns ``limitmb`` into a
-# posting count.
-BYTES_PER_POSTING = 185
+# Memory per pooled posting, the per-document data that comes with it included: turns
+# ``limitmb`` into a posting count. tracemalloc while adding 1,950 seed-like paragraphs
+# after 50 (warm caches): 140 bytes a posting as a tuple each, 84 in TermPostings
+# columns; the first figure, 185, was taken cold, so 185 * 84 / 140.
+BYTES_PER_POSTING = 110
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
@@ -34,7 +37,36 @@ BYTES_PER_POSTING = 185
 POSTINGS_PER_CHUNK = 1024
 
 _field_and_term = itemgetter(0, 1)
-_UNREAD = object()
+
+
+class TermPostings:
+    """One term's postings as three columns: docnums, weights, values (in docnum order).
+
+    Columns rather than a tuple per posting: a posting costs 4 + 8 bytes and a
+    reference, and the block writer takes a block's columns by slicing.
+    Iterating gives Whoosh's ``(docnum, weight, value)`` tuples.
+    """
+
+    __slots__ = ("docs", "weights", "values")
+
+    def __init__(self, docs=None, weights=None, values=None):
+        self.docs = docs if docs is not None else array("i")
+        self.weights = weights if weights is not None else array("d")
+        self.values = values if values is not None else []
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return zip(self.docs, self.weights, self.values)
+
+    def extend(self, other: "TermPostings") -> None:
+        self.docs += other.docs
+        self.weights += other.weights
+        self.values += other.values
+
+    def __reduce__(self):
+        return TermPostings, (self.docs, self.weights, self.values)
 
 
 class TermPostingPool:
@@ -46,7 +78,7 @@ class TermPostingPool:
         self.max_postings = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
         self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
         self.runs: list[str] = []
-        self._fields: dict[str, dict[bytes, list]] = {}
+        self._fields: dict[str, dict[bytes, TermPostings]] = {}
         self._count = 0
 
     def add(self, posting: tuple) -> None:
@@ -54,29 +86,38 @@ class TermPostingPool:
 
         Postings of a term must come in docnum order, as a writer produces them.
         """
-        fieldname = posting[0]
+        fieldname, term, docnum, weight, value = posting
+        self.add_document_terms(fieldname, docnum, ((term, weight, value),))
+
+    def add_document_terms(self, fieldname: str, docnum: int, items) -> None:
+        """Add the postings of one document in one field: ``(term bytes, weight, value)``."""
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
-        postings = terms.get(posting[1])
-        if postings is None:
-            terms[posting[1]] = [posting[2:]]
-        else:
-            postings.append(posting[2:])
-        self._count += 1
+        get = terms.get
+        added = 0
+        for term, weight, value in items:
+            postings = get(term)
+            if postings is None:
+                postings = terms[term] = TermPostings()
+            postings.docs.append(docnum)
+            postings.weights.append(weight)
+            postings.values.append(value)
+            added += 1
+        self._count += added
         if self._count >= self.max_postings:
             self._spill()
 
     def terms(self):
-        """``(fieldname, term bytes, [(docnum, weight, value), ...])`` in field and term order."""
+        """``(fieldname, term bytes, TermPostings)`` in field and term order."""
         if not self.runs:
             return self._sorted_terms()
         sources = [self._read_run(name) for name in self.runs] + [self._sorted_terms()]
         # heapq.merge keeps sources in order on equal keys, and later runs hold later
-        # documents, so joining a term's lists in that order keeps its postings sorted.
+        # documents, so joining a term's columns in that order keeps its postings sorted.
         merged = heapq.merge(*sources, key=_field_and_term)
-        return ((fieldname, term, [p for _f, _t, postings in group for p in postings])
+        return ((fieldname, term, _joined(group))
                 for (fieldname, term), group in groupby(merged, key=_field_and_term))
 
     def iter_postings(self):
@@ -127,27 +168,44 @@ class TermPostingPool:
                 yield from chunk
 
 
+def _joined(group) -> TermPostings:
+    # A term's postings from each run that holds it, in run order (docnum order).
+    _fieldname, _term, postings = next(group)
+    for _f, _t, more in group:
+        postings.extend(more)
+    return postings
+
+
 def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
     """Write ``terms`` (as :meth:`TermPostingPool.terms` yields them) through a codec's field writer.
 
     ``lengths`` is the new segment's per-document reader (None when the codec
     keeps no length statistics); each posting is written with its document's
-    length in that field, as Whoosh's ``FieldWriter.add_postings`` does.
+    length in that field, as Whoosh's ``FieldWriter.add_postings`` does. A term's
+    postings go to the codec's postings writer in one call where it takes them so
+    (search.storage.codec), else one call per posting.
     """
     for fieldname, field_terms in groupby(terms, key=itemgetter(0)):
         fieldwriter.start_field(fieldname, schema[fieldname])
         length_of = lengths.doc_field_length_reader(fieldname) if lengths else None
-        field_lengths = [_UNREAD] * doc_count  # read as documents turn up
+        # Every document's length in the field (None or 0 where it has none), read once.
+        field_lengths = list(map(length_of, range(doc_count))) if length_of else [0] * doc_count
+        bulk = getattr(fieldwriter, "_postwriter", None)
+        bulk = getattr(bulk, "add_postings", None)
         add = fieldwriter.add
         for _fieldname, term, postings in field_terms:
             fieldwriter.start_term(term)
-            for docnum, weight, value in postings:
-                if docnum == -1:  # Whoosh's marker for spelling words, not postings
-                    continue
-                length = field_lengths[docnum]
-                if length is _UNREAD:
-                    length = field_lengths[docnum] = length_of(docnum) if length_of else 0
-                add(docnum, weight, value or b"", length)
+            docs, weights, values = postings.docs, postings.weights, postings.values
+            if docs and min(docs) < 0:  # Whoosh's marker for spelling words, not postings
+                kept = [i for i, docnum in enumerate(docs) if docnum >= 0]
+                docs = array("i", (docs[i] for i in kept))
+                weights = array("d", (weights[i] for i in kept))
+                values = [values[i] for i in kept]
+            if bulk is not None:
+                bulk(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
+            else:
+                for docnum, weight, value in zip(docs, weights, values):
+                    add(docnum, weight, value or b"", field_lengths[docnum])
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
@@ -170,5 +228,6 @@ class TermPoolWriting:
             lengths.close()
 
 
-class TermPoolSegmentWriter(TermPoolWriting, SegmentWriter):
-    """Whoosh's ``SegmentWriter`` with postings pooled by term."""
+class TermPoolSegmentWriter(SharedAnalysisWriting, TermPoolWriting, SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with postings pooled by term and each text tokenized
+    once for the fields that share it (search.storage.shared_analysis)."""

@@ -1,0 +1,118 @@
+"""Adding a document with its words cut once for all the fields that share a tokenizer.
+
+Whoosh's ``SegmentWriter.add_document`` asks each field for its postings, and
+the field runs its analyzer over the text: a paragraph fills its language's
+field, ``exact`` and a companion field, so it was tokenized three times and
+every word went through three chains of generators. :class:`SharedAnalysisWriting`
+cuts each text once per tokenizer and maps the words to each field's terms with
+:mod:`analyzers.word_terms`; the postings (terms, frequencies, positions, field
+lengths) are the ones Whoosh would have written. A field whose analyzer has no
+plan, or whose format is not plain positions, is indexed by Whoosh's own path.
+"""
+
+from whoosh.formats import Positions
+
+from analyzers.word_terms import index_plan
+
+
+class SharedAnalysisWriting:
+    """Mixin for Whoosh's ``SegmentWriter``: ``add_document`` with shared tokenization."""
+
+    def _index_plans(self) -> dict | None:
+        """Field name -> (plan, value encoder) for the fields indexed from shared words;
+        None when a field needs what the loop below leaves out (spelling, vectors)."""
+        if "_plans" not in self.__dict__:
+            plans = {}
+            for name, field in self.schema.items():
+                if field.separate_spelling() or field.vector:
+                    plans = None
+                    break
+                plan = index_plan(field.analyzer) if (
+                    field.indexed and type(field.format) is Positions) else None
+                if plan is not None:
+                    plans[name] = (plan, _encoder(field.format))
+            self._plans = plans
+        return self._plans
+
+    def add_document(self, **fields):
+        plans = self._index_plans()
+        if plans is None:
+            return super().add_document(**fields)
+        # SegmentWriter.add_document, with planned fields' postings from shared words.
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        add_terms = getattr(self.pool, "add_document_terms", None)  # one call per field
+        words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    planned = plans.get(fieldname)
+                    scorable = field.scorable
+                    if planned is not None and isinstance(value, str):
+                        plan, encode = planned
+                        key = (type(plan.tokenizer), value)
+                        words = words_of.get(key)
+                        if words is None:
+                            words = words_of[key] = plan.tokenizer.words(value)
+                        positions = plan.positions(words)
+                        if scorable:
+                            length = sum(map(len, positions.values()))
+                        boost = field.format.field_boost
+                        # weights as Whoosh computes them: a sum of 1.0 boosts, times both
+                        items = [(term.encode("utf-8"), len(where) * boost * fieldboost,
+                                  encode(where)) for term, where in positions.items()]
+                        if add_terms is not None:
+                            add_terms(fieldname, docnum, items)
+                        else:
+                            for tbytes, weight, vbytes in items:
+                                add_post((fieldname, tbytes, docnum, weight, vbytes))
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            weight *= fieldboost
+                            if scorable:
+                                length += freq
+                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                       length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column,
+                                                  field.to_column_value(customval))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
+def _encoder(format_):
+    """``format_.encode``, remembering the value of a lone position (most postings)."""
+    encode = format_.encode
+    _single_position: dict[int, bytes] = {}
+
+    def encoded(where: list[int]) -> bytes:
+        if len(where) == 1:
+            pos = where[0]
+            value = _single_position.get(pos)
+            if value is None:
+                value = _single_position[pos] = encode(where)
+            return value
+        return encode(where)
+    return encoded

@@ -27,7 +27,7 @@ class LanguageBM25F(scoring.BM25F):
         lang = field_language(fieldname)
         if lang is None or not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf=qf)
-        return _LanguageBM25FScorer(searcher, fieldname, text, self, qf=qf)
+        return TermScorer(searcher, fieldname, text, self, qf=qf)
 
     def term_constants(self, searcher, fieldname, text) -> tuple[float, float, float, float]:
         """(idf, average field length, B, K1) of a term: all BM25 needs besides tf and length."""
@@ -42,7 +42,9 @@ class LanguageBM25F(scoring.BM25F):
         return parent.idf(fieldname, text), avgfl, B, self.K1
 
 
-class _LanguageBM25FScorer(scoring.WeightLengthScorer):
+class TermScorer(scoring.WeightLengthScorer):
+    """BM25 of one term with the constants its weighting gives (``term_constants``)."""
+
     def __init__(self, searcher, fieldname, text, weighting: LanguageBM25F, qf=1):
         self.idf, self.avgfl, self.B, self.K1 = weighting.term_constants(searcher, fieldname, text)
         self.qf = qf
@@ -69,5 +71,10 @@ def language_count(searcher, lang: str) -> int:
     return counts[lang]
 
 
-WEIGHTING = LanguageBM25F(B=config.B, K1=config.K1,
-                          **{f"{field}_B": b for field, b in config.FIELD_B.items()})
+def configured_settings() -> dict:
+    """LanguageBM25F's keyword arguments from :mod:`search.ranking.config`."""
+    return {"B": config.B, "K1": config.K1,
+            **{f"{field}_B": b for field, b in config.FIELD_B.items()}}
+
+
+WEIGHTING = LanguageBM25F(**configured_settings())

@@ -11,10 +11,8 @@ index holding all the paragraphs.
 """
 
 from whoosh import query as q
-from whoosh import scoring
 
-from search.ranking import config
-from search.ranking.bm25 import WEIGHTING, LanguageBM25F
+from search.ranking.bm25 import WEIGHTING, LanguageBM25F, TermScorer, configured_settings
 
 Constants = tuple[float, float, float, float]  # idf, average field length, B, K1
 TermKey = tuple[str, bytes]  # field, index term
@@ -49,25 +47,14 @@ class GlobalBM25F(LanguageBM25F):
     from the searcher; a term not given (none should be) falls back to the searcher's."""
 
     def __init__(self, constants: dict[TermKey, Constants]):
-        super().__init__(B=config.B, K1=config.K1,
-                         **{f"{field}_B": b for field, b in config.FIELD_B.items()})
+        super().__init__(**configured_settings())
         self.constants = constants
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf=qf)
-        return _ConstantsScorer(searcher, fieldname, text, self, qf=qf)
+        return TermScorer(searcher, fieldname, text, self, qf=qf)
 
     def term_constants(self, searcher, fieldname, text) -> Constants:
         found = self.constants.get(term_key(searcher.schema, fieldname, text))
         return found if found is not None else super().term_constants(searcher, fieldname, text)
-
-
-class _ConstantsScorer(scoring.WeightLengthScorer):
-    def __init__(self, searcher, fieldname, text, weighting: GlobalBM25F, qf=1):
-        self.idf, self.avgfl, self.B, self.K1 = weighting.term_constants(searcher, fieldname, text)
-        self.qf = qf
-        self.setup(searcher, fieldname, text)
-
-    def _score(self, weight, length):
-        return scoring.bm25(self.idf, weight, length, self.avgfl, self.B, self.K1)

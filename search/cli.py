@@ -436,8 +436,8 @@ def serve_command(index_dir, host, port, watch_paths, workers, token, access_log
         from search.service.app import ServiceConfig
         from search.service.server import is_loopback, serve
     except ImportError as error:
-        raise click.ClickException(f"{error.name} is missing; install the serve extra: "
-                                   f"pip install 'izde[serve]'") from None
+        raise IzdeError(f"{error.name} is missing; install the serve extra: "
+                        f"pip install 'izde[serve]'") from None
     if not is_loopback(host) and not token:
         raise click.UsageError(f"--host {host} is reachable from other machines: "
                                f"pass --token (or set IZDE_TOKEN)")

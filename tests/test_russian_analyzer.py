@@ -80,6 +80,21 @@ def test_ambiguous_pronouns_are_indexed_under_each_pronoun():
     assert finds("весь", "все пришли")
 
 
+def test_oblique_forms_shared_by_he_and_it_are_filed_under_he():
+    # его, ему, ним: the same letters for он and оно; only оно's nominative is оно.
+    assert terms("ему") == {"он"}
+    assert not finds("оно", "я дал ему книгу")
+    assert finds("оно", "оно работает")
+
+
+def test_est_is_to_eat_and_the_present_tense_of_to_be():
+    # "у нас есть вода": есть is быть's only living present-tense form; a query
+    # "есть" still means what the user typed first (to eat), not every был/будет.
+    assert finds("быть", "у нас есть вода")
+    assert finds("ест", "что есть на завтрак")
+    assert not finds("есть", "он был дома")
+
+
 def test_feminine_surnames_and_patronymics_keep_the_feminine_name():
     assert finds("Пугачёва", "концерт Аллы Пугачёвой")
     assert not finds("Пугачёв", "концерт Аллы Пугачёвой")

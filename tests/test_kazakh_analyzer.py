@@ -75,6 +75,8 @@ def test_kazakh_possessive_slots_and_whole_chains_strip_to_root(form, stem):
     ("жасады", "жаса"), ("жасайды", "жаса"), ("жасап", "жаса"), ("жасау", "жаса"),
     # the passive goes too: search for жаса finds жасалған
     ("жасалған", "жаса"), ("алынады", "ал"),
+    # after a vowel in a syllable with л the passive is -н, not -л
+    ("сайланады", "сайла"), ("жарияланған", "жарияла"),
 ])
 def test_kazakh_verb_tense_person_and_participles_strip_to_bare_root(form, stem):
     assert stem_kazakh(form) == stem

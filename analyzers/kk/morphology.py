@@ -52,14 +52,19 @@ def vowel_harmony(text: str) -> str:
 
 
 def _compile():
-    """Family name -> (allomorph, letters allowed before it, harmony of the allomorph)."""
+    """Family name -> (allomorph, letters allowed before it, harmony of the allomorph,
+    letters allowed before that letter or None)."""
     compiled = {}
     for family in FAMILIES:
         rows = []
         for form, classes in family.allomorphs:
+            before = None
+            if "+" in classes:  # "l+open_vowel": the last two letters of what precedes
+                before_class, classes = classes.split("+")
+                before = frozenset(SOUND_CLASSES[before_class])
             letters = "".join(SOUND_CLASSES[c] for c in classes.split())
             harmony = vowel_harmony(form) if family.harmonic else ""
-            rows.append((form, frozenset(letters) if letters else None, harmony))
+            rows.append((form, frozenset(letters) if letters else None, harmony, before))
         compiled[family.name] = (tuple(rows), frozenset(family.after))
     return compiled
 
@@ -114,7 +119,7 @@ def _split(word, end, allowed, chain, found, first_length=0):
         if entry is None:
             continue
         by_last, after = entry
-        for form, letters, harmony in by_last.get(last, ()):
+        for form, letters, harmony, before in by_last.get(last, ()):
             if not stem.endswith(form):
                 continue
             rest_end = end - len(form)
@@ -122,6 +127,8 @@ def _split(word, end, allowed, chain, found, first_length=0):
                 continue
             rest = word[:rest_end]
             if letters is not None and rest[-1] not in letters:
+                continue
+            if before is not None and rest[-2] not in before:
                 continue
             if harmony:
                 rest_harmony = vowel_harmony(rest)

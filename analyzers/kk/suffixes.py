@@ -47,6 +47,8 @@ SOUND_CLASSES = {
     "voiceless": "кқпстшфхцчщһбвгғд",
     "any": "",  # no condition
 }
+# "l+open_vowel" in an allomorph's classes: the letter before last in the first class
+# and the last letter in the second (-н of the passive after -ла/-ле, below).
 
 # Classes that appear together in most rules.
 VOICED = "vowel glide l nasal zh"
@@ -181,10 +183,14 @@ FAMILIES = (
     # Left in the stem, as dictionaries list them as verbs of their own: reciprocal
     # -ыс/-с (қатыс, байланыс, айтыс), reflexive -н after vowels (сұран, атан),
     # causatives (-дыр, -ғыз, -т).
+    # After a vowel the passive is -л (оқыл, жасал), but -н when the stem's last
+    # syllable has л, as л+л is avoided (сайла → сайланды, жарияла → жарияланған,
+    # тазала → тазаланады), just as л-final stems take -ын.
     Family("voice", (
         ("ыл", "glide nasal zh voiceless"), ("іл", "glide nasal zh voiceless"),
         ("л", "open_vowel"),
         ("ын", "l"), ("ін", "l"),
+        ("н", "l+open_vowel"),
     ), after=(VERB,)),
     # Negation -ма after a vowel or р/й/у/л, -ба after м/н/ң/з/ж, -па after voiceless.
     Family("negation", (

@@ -210,9 +210,10 @@ def stem_kazakh(word: str) -> str:
             own = seen - by_family.get(chain[0], 0)
         readings.append((len(stem), seen, own, spelled, analysis))
     readings.sort(key=lambda r: (-r[0], -r[1]))
+    inflected = _inflected_stems(lexicon, word, readings)
     chosen, chosen_seen = None, 0
-    for _, seen, own, spelled, _ in readings:
-        if not seen:
+    for length, seen, own, spelled, _ in readings:
+        if not seen or length in inflected:
             continue
         # A shorter stem wins only with enough forms of its own, beyond the current one.
         if chosen is None or min(own, seen - chosen_seen) >= max(1, NEW_FORMS_SHARE * chosen_seen):
@@ -220,6 +221,24 @@ def stem_kazakh(word: str) -> str:
     if chosen is not None:
         return chosen
     return _stem_unknown(word, readings)
+
+
+# Suffixes that never end a lexeme: a noun that is another noun plus the plural or
+# the genitive is that noun inflected (арабтар, парсылар), however many
+# forms of its own the corpus shows (арабтардан, арабтарды ... all read as араб too).
+# Possessives and the other cases do make words (басым, жылы, сонда, содан).
+NEVER_LEXICALIZED = frozenset({"plural", "genitive"})
+
+
+def _inflected_stems(lexicon, word: str, readings) -> frozenset:
+    """Lengths of stems that are a bare-attested noun stem plus a NEVER_LEXICALIZED suffix."""
+    found = set()
+    for length, _, _, spelled, analysis in readings:
+        if (analysis.kind == NOUN and analysis.chain
+                and analysis.chain[0] in NEVER_LEXICALIZED
+                and _seen_bare(lexicon, spelled)):
+            found.add(length + analysis.first_length)
+    return frozenset(found)
 
 
 def _stem_compound(word: str) -> str:

@@ -77,6 +77,8 @@ def test_kazakh_possessive_slots_and_whole_chains_strip_to_root(form, stem):
     ("жасалған", "жаса"), ("алынады", "ал"),
     # after a vowel in a syllable with л the passive is -н, not -л
     ("сайланады", "сайла"), ("жарияланған", "жарияла"),
+    # the terminative -ғанша "until" is the participle plus -ша
+    ("келгенше", "кел"), ("болғанша", "бол"),
 ])
 def test_kazakh_verb_tense_person_and_participles_strip_to_bare_root(form, stem):
     assert stem_kazakh(form) == stem
@@ -142,6 +144,11 @@ def test_short_roots_survive_stemming(word):
 def test_over_stemming_guards_keep_what_belongs_to_the_root(form, not_stem):
     assert stem_kazakh(form) != not_stem
     assert stem_kazakh(form).startswith(not_stem)
+
+
+def test_the_relativizer_follows_a_locative_only():
+    assert stem_kazakh("ішіндегі") == "іш"                 # іш+і+нде+гі
+    assert not stem_kazakh("бүгінгі").startswith("бүк")    # not бүг+і+н+гі
 
 
 def test_hyphen_compound_indexes_whole_and_parts():

@@ -43,6 +43,7 @@ MIN_UNKNOWN_STEM = 4
 _NOUN_FAMILIES = frozenset({
     "plural", "poss1sg", "poss2sg", "poss2pol", "poss1pl", "poss3", "genitive",
     "accusative", "dative", "locative", "ablative", "instrumental", "case_after_poss3",
+    "locative_after_poss3",
     "dative_after_poss12", "relativizer", "similative", "equative_after_poss3",
 })
 

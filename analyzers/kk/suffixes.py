@@ -141,8 +141,12 @@ FAMILIES = (
 
     # After the 3rd-person possessive the cases take an n: жылын, басына, ішінде, басынан.
     Family("case_after_poss3", (
-        ("н", "vowel"), ("на", "vowel"), ("не", "vowel"), ("нда", "vowel"),
-        ("нде", "vowel"), ("нан", "vowel"), ("нен", "vowel"),
+        ("н", "vowel"), ("на", "vowel"), ("не", "vowel"), ("нан", "vowel"), ("нен", "vowel"),
+    ), after=("poss3",)),
+    # The locative apart, as only it takes the relativizer: ішіндегі, but бүгінгі is
+    # бүгін+гі, not бүг+і+н+гі.
+    Family("locative_after_poss3", (
+        ("нда", "vowel"), ("нде", "vowel"),
     ), after=("poss3",)),
     # Equative -ша/-ше after the 3rd-person possessive takes an n: айтуынша "as he says",
     # пікірінше "in his opinion". (Bare -ша is left alone: көше, бақша are words.)
@@ -158,7 +162,7 @@ FAMILIES = (
     # Directly on a stem it is derivation and stays (ішкі, арғы).
     Family("relativizer", (
         ("ғы", VOICED), ("гі", VOICED), ("қы", "voiceless"), ("кі", "voiceless"),
-    ), after=("locative", "case_after_poss3")),
+    ), after=("locative", "locative_after_poss3")),
     # -дай/-дей "like": келгендей, өзіндей.
     Family("similative", (
         ("дай", VOICED), ("дей", VOICED), ("тай", "voiceless"), ("тей", "voiceless"),
@@ -241,6 +245,10 @@ FAMILIES = (
     Family("participle", (
         ("ған", VOICED), ("ген", VOICED), ("қан", "voiceless"), ("кен", "voiceless"),
     ), after=(VERB, "voice", "negation")),
+    # Terminative -ғанша/-генше "until": the participle plus -ша (келгенше, өлгенше).
+    Family("terminative", (
+        ("ша", "nasal"), ("ше", "nasal"),
+    ), after=("participle",)),
     # Nominalised participle -дық (болғандықтан, екендігін).
     Family("participle_noun", (
         ("дық", "nasal"), ("дік", "nasal"),

@@ -91,6 +91,7 @@ def test_kazakh_verb_tense_person_and_participles_strip_to_bare_root(form, stem)
     ("тереңдігінде", "тереңдік"),                # -лік nouns in the possessive
     ("халқы", "халық"), ("аузы", "ауыз"), ("орны", "орын"),  # the high vowel drops
     ("оқып", "оқы"), ("оқу", "оқы"), ("оқиды", "оқы"), ("қамтиды", "қамты"),  # ы+й → и
+    ("тауып", "тап"), ("жауып", "жап"),          # п → у before the converb -ып
 ])
 def test_kazakh_stem_final_alternations_are_undone(form, stem):
     assert stem_kazakh(form) == stem

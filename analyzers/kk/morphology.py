@@ -178,6 +178,10 @@ def dictionary_spellings(analysis: Analysis, word: str):
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
             yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED
+    if (analysis.kind == VERB and chain[0] == "converb_p" and len(stem) >= 3
+            and stem[-1] == "у" and stem[-2] in VOWEL_LETTERS):
+        # п-final verbs turn п into у before the converb -ып: тап → тауып, жап → жауып
+        yield stem[:-1] + "п", ALTERNATIVE
     if analysis.kind == VERB and chain[0] in _HIGH_VOWEL_ABSORBED \
             and stem[-1] not in VOWEL_LETTERS:
         # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,

@@ -35,6 +35,12 @@ def test_neighbour_cyrillic_languages_are_other_not_kazakh(text):
     ("Qazaqstan Respublikasynyñ astanasy Astana qalasynda jaña mektep aşyldy.", "kk"),
     ("Qatar Airways resumed flights to Astana in the Republic of Kazakhstan.", "en"),
     ("Türkiye Cumhuriyeti'nin başkenti Ankara'da yeni bir okul açıldı.", "en"),
+    # names with q, ñ, ö in a short English paragraph are names, not Kazakh letters
+    ("Iraq and Qatar signed the deal.", "en"),
+    ("Tariq Aziz of Iraq", "en"),
+    ("El Niño and La Niña affect Peña", "en"),
+    ("Schrödinger and Gödel met in Qingdao", "en"),
+    ("Qazaqstan jañalyqtary", "kk"),
     # one quoted Ukrainian name does not make a Russian paragraph Ukrainian
     ("Делегация посетила Київ и провела переговоры с коллегами из Украины.", "ru"),
     # a Kazakh heading with the abbreviation ғ. (ғасыр) stays Kazakh

@@ -552,9 +552,12 @@ def _lemma_report(conllu, lang, show_errors, compare_stock, progress) -> dict:
               help="With --semantic: keep passage embeddings here by content, across runs.")
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
               help="With --semantic: folds of the cross-validation (0: none).")
+@click.option("--compare-stock", is_flag=True,
+              help="Also score stock Whoosh (StemmingAnalyzer, title and text in one "
+                   "field, words OR-ed) on the same paragraphs and queries.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, semantic,
-                   embedding_cache, folds, as_json):
+                   embedding_cache, folds, compare_stock, as_json):
     """nDCG@10, MRR@10, Recall@10/@100 and latency on judged queries, per language."""
     from search.evaluation import retrieval as retrieval_eval
 
@@ -572,8 +575,18 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, se
             reports[rewrite] = retrieval_eval.evaluate(
                 corpus, queries, qrels, cache_dir=cache_dir, progress=progress,
                 full_path=not ranking_only, rewrite=rewrite)
+    stock = {}
+    if compare_stock:
+        from search.evaluation.stock_retrieval import evaluate_stock
+
+        for rewrite in reports:
+            with _StagedProgress(quiet=as_json) as progress:
+                stock[rewrite] = evaluate_stock(corpus, queries, qrels, progress=progress,
+                                                rewrite=rewrite)
     if as_json:
         as_dicts = {rewrite: report.as_dict() for rewrite, report in reports.items()}
+        for rewrite, report in stock.items():
+            as_dicts[rewrite]["stock_whoosh"] = report.as_dict()
         # One rewrite prints its report as before; several, one report per rewrite.
         shown = next(iter(as_dicts.values())) if len(as_dicts) == 1 else as_dicts
         click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -585,6 +598,10 @@ def eval_retrieval(corpus, queries, qrels, cache_dir, ranking_only, rewrites, se
         click.echo(f"{first.paragraphs:,} paragraphs indexed in {first.index_seconds:.1f} s; "
                    f"{first.skipped_queries:,} queries without judgments skipped")
         click.echo(report.table())
+        if rewrite in stock:
+            click.echo("stock Whoosh (StemmingAnalyzer, title and text in one field, "
+                       "words OR-ed), same queries:")
+            click.echo(stock[rewrite].table())
 
 
 @main.group("bench")

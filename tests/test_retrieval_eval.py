@@ -157,3 +157,19 @@ def test_eval_retrieval_reports_a_broken_corpus_line_on_stderr(collection, tmp_p
     assert result.exit_code == 2
     assert "broken.jsonl:2: missing text" in result.stderr
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+def test_eval_retrieval_compares_with_stock_whoosh_on_the_same_queries(collection):
+    result = CliRunner().invoke(main, ["eval", "retrieval", *collection, "--no-snippets",
+                                       "--compare-stock", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    stock = report["stock_whoosh"]
+    assert stock["queries"] == report["queries"]
+    assert stock["paragraphs"] == 5
+    assert stock["scores"]["en"]["ndcg@10"] == 1.0  # "flights Seoul resume": stems suffice
+    assert 0.0 <= stock["scores"]["all"]["ndcg@10"] <= 1.0
+    table = CliRunner().invoke(main, ["eval", "retrieval", *collection, "--no-snippets",
+                                      "--compare-stock"])
+    assert "stock Whoosh (StemmingAnalyzer" in table.stdout
+    assert table.stdout.count("\nall ") == 2

@@ -547,7 +547,7 @@ def _lemma_report(conllu, lang, show_errors, compare_stock, progress) -> dict:
                    "[default: exact]")
 @click.option("--semantic", is_flag=True,
               help="Index with embeddings; report lexical and hybrid ranking side by side "
-                   "and cross-validate the hybrid's pool and weight (needs izde[semantic]).")
+                   "and cross-validate the hybrid's fusion (needs izde[semantic]).")
 @click.option("--embedding-cache", type=click.Path(file_okay=False), default=None,
               help="With --semantic: keep passage embeddings here by content, across runs.")
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,

@@ -242,3 +242,34 @@ def test_a_question_ranks_the_paragraph_that_answers_it_higher_with_semantic_on(
     assert [hit.path for hit in hybrid][0] == "everest"
     assert sorted(hit.path for hit in hybrid) == sorted(lexical)  # only what matched
     index.close()
+
+
+@pytest.fixture(scope="module")
+def quake_index(tmp_path_factory):
+    # No paragraph holds the word "землетрясение": only its meaning can find them.
+    with Index(tmp_path_factory.mktemp("quake") / "index", semantic=True) as index:
+        index.add_paragraphs([
+            {"id": "quake", "text": "Подземные толчки силой семь баллов разрушили дома в "
+                                    "горных сёлах."},
+            {"id": "market", "text": "Рынок открыт по субботам, фермеры продают свежие овощи."},
+            {"id": "council", "text": "Депутаты обсудили бюджет города на следующий год."},
+            {"id": "kk-quake", "text": "Жер сілкінісі таудағы ауылдардағы үйлерді қиратты."}])
+        yield index
+
+
+def test_a_plain_question_finds_paragraphs_the_words_miss(quake_index):
+    assert quake_index.ranked_ids("что такое землетрясение?", semantic=False) == []
+    hybrid = quake_index.search("что такое землетрясение?")
+    assert hybrid.ranking == "hybrid"
+    assert {hit.path for hit in hybrid[:2]} == {"quake", "kk-quake"}
+    assert hybrid.total == len(hybrid) == 4
+
+
+def test_phrases_exclusions_and_filters_keep_their_meaning_with_semantic_on(quake_index):
+    assert quake_index.ranked_ids('"землетрясение"') == []       # a phrase: words only
+    assert quake_index.ranked_ids("землетрясение -рынок") == []  # an operator: words only
+    # A filter lets through only what it allows, whoever found it.
+    assert quake_index.ranked_ids("землетрясение lang:kk") == ["kk-quake"]
+    assert quake_index.ranked_ids("землетрясение", lang="ru")[0] == "quake"
+    assert "kk-quake" not in quake_index.ranked_ids("землетрясение", lang="ru")
+

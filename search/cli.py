@@ -547,7 +547,7 @@ def _lemma_report(conllu, lang, show_errors, compare_stock, progress) -> dict:
                    "[default: exact]")
 @click.option("--semantic", is_flag=True,
               help="Index with embeddings; report lexical and hybrid ranking side by side "
-                   "and cross-validate the hybrid's pool and weight (needs izde[semantic]).")
+                   "and cross-validate the hybrid's fusion (needs izde[semantic]).")
 @click.option("--embedding-cache", type=click.Path(file_okay=False), default=None,
               help="With --semantic: keep passage embeddings here by content, across runs.")
 @click.option("--folds", type=click.IntRange(0), default=5, show_default=True,
@@ -647,10 +647,15 @@ def bench_make_corpus(sources, paragraphs, out, seed, as_json):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the query set.")
 @click.option("--shards", type=click.IntRange(1, 1024), default=None,
               help="Instead: N shards built and searched on a Dask cluster beside one index.")
+@click.option("--semantic", is_flag=True,
+              help="Also measure semantic mode: embedding throughput on a sample, index size "
+                   "with and without embeddings, query latency both ways (needs izde[semantic]).")
+@click.option("--semantic-sample", type=click.IntRange(1), default=48, show_default=True,
+              help="With --semantic: paragraphs the model embeds to time it (~3/s here).")
 @cluster_option
 @json_option
-def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards, cluster,
-              as_json):
+def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards, semantic,
+              semantic_sample, cluster, as_json):
     """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update.
 
     With --shards: one index and N shards (built as Dask tasks on --cluster, or on a
@@ -659,6 +664,9 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards,
     """
     from search.bench import run as bench
 
+    if semantic and (shards is not None or cluster):
+        raise click.UsageError("--semantic measures one index; it does not combine with "
+                               "--shards or --cluster")
     if shards is not None or cluster:
         from search.bench.shards import compare_sharded, format_report
         from search.ingest.indexer import discover_files
@@ -675,7 +683,20 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards,
                                      engines=engines or bench.ENGINES, procs=procs,
                                      limitmb=limitmb, seed=seed,
                                      progress=lambda engine: ticker.stage(f"benchmarking {engine}"))
-    click.echo(bench.as_json(result) if as_json else bench.format_table(result))
+        if semantic:
+            from search.bench.semantic import measure_semantic
+            from search.ingest.indexer import discover_files
+
+            ticker.stage(f"semantic mode (embedding a sample of {semantic_sample})")
+            files, _, _ = discover_files([corpus])
+            result["semantic"] = measure_semantic(
+                corpus, bench.make_queries(files, queries, seed), semantic_sample, seed)
+    text = bench.as_json(result) if as_json else bench.format_table(result)
+    if semantic and not as_json:
+        from search.bench.semantic import format_semantic
+
+        text += "\n" + format_semantic(result["semantic"])
+    click.echo(text)
 
 
 @bench_group.command("shards")

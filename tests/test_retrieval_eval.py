@@ -173,3 +173,32 @@ def test_eval_retrieval_compares_with_stock_whoosh_on_the_same_queries(collectio
                                       "--compare-stock"])
     assert "stock Whoosh (StemmingAnalyzer" in table.stdout
     assert table.stdout.count("\nall ") == 2
+
+
+def test_cross_validation_weighs_candidates_exactly_as_a_search_fuses_them():
+    # The grid is scored by re-weighing candidates read once (grid_table); each cell
+    # must equal the ranking Fusion.fuse, what a search runs, gives for that setting.
+    import numpy as np
+
+    from search.evaluation.semantic_folds import QueryPool, grid_table
+    from search.semantic.fusion import Fusion
+
+    rng = np.random.default_rng(7)
+    pools = []
+    for q in range(12):
+        docs = [f"d{i}" for i in rng.permutation(40)]
+        hits = [(doc, float(score)) for doc, score in
+                zip(docs[:rng.integers(0, 25)], sorted(rng.random(25) * 10, reverse=True))]
+        every = {doc: float(c) for doc, c in zip(docs, rng.random(40) * 0.2 + 0.7)}
+        nearest = sorted(every.items(), key=lambda item: -item[1]) if q % 3 else []
+        judged = {doc: int(rng.integers(0, 3)) for doc in docs[:8]}
+        pools.append(QueryPool("kk", "kk", judged, hits,
+                               np.array([every[doc] for doc, _ in hits]), nearest,
+                               float(np.mean(list(every.values()))),
+                               float(np.std(list(every.values())))))
+    grid = [Fusion(method, pool, near, weight) for method in ("minmax", "zscore", "rrf")
+            for pool in (5, 20) for near in (0, 3) for weight in (0.0, 0.3, 0.9, 1.0)]
+    table = grid_table(pools, grid)
+    expected = [[pool.ndcg(fusion) for fusion in grid] for pool in pools]
+    assert np.allclose(table, expected)
+    assert table.std() > 0  # the settings do rank differently

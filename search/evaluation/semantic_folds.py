@@ -1,19 +1,23 @@
 """``izde eval retrieval --semantic``: lexical and hybrid ranking side by side, and the
-hybrid's pool size and weight chosen by k-fold cross-validation.
+hybrid's fusion chosen by k-fold cross-validation.
 
 For every judged query the lexical top :data:`DEPTH` (scores and the cosine of
-each paragraph with the query) is read once; every setting of the grid then
-re-ranks it in memory. Queries are dealt into folds round-robin (each fold holds
-every language); each fold is scored by the setting that did best on the other
-folds, never by one chosen on its own queries, and the report pools those
-held-out scores per language (:class:`FoldReport`).
+each paragraph with the query), its :data:`NEAREST` nearest paragraphs by
+cosine over the whole corpus and the cosine's mean and deviation are read once;
+every :class:`~search.semantic.fusion.Fusion` of the grid then ranks them in
+memory through the same code a search runs. Queries are dealt into folds
+round-robin (each fold holds every language); each fold is scored by the
+setting that did best on the other folds, never by one chosen on its own
+queries, and the report pools those held-out scores per language
+(:class:`FoldReport`). The same is done with one setting per query language as
+told by its letters, to show whether that would generalise.
 """
 
 import statistics
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,52 +26,87 @@ from search.evaluation.retrieval import (DEPTH, Progress, RetrievalReport, corpu
                                          read_jsonl, read_qrels, run_queries)
 from search.evaluation.typed_queries import typed_query
 from search.index import Index
+from search.query.syntax import is_plain_words, query_languages
 from search.semantic.embedder import content_key, passage_text
-from search.semantic.hybrid import POOL, WEIGHT, combined_scores, semantic_query_text
+from search.semantic.fusion import Fusion
+from search.semantic.hybrid import FUSION, semantic_query_text
 from search.semantic.setting import default_embedder, store_folder
 from search.semantic.store import EmbeddingStore
 
-GRID_POOLS = (10, 20, 30, 50, 100)  # DEPTH (100) is the deepest the evaluation reads
-GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 21))  # 0 (lexical) .. 1 (cosine)
+GRID_POOLS = (20, 50, 100)      # DEPTH (100) is the deepest the evaluation reads
+GRID_NEAREST = (0, 10, 20, 50)
+NEAREST = max(GRID_NEAREST) + DEPTH  # enough that the pool never exhausts them
+GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 21))  # 0 (lexical) .. 1
+RRF_WEIGHTS = tuple(round(0.1 * step, 1) for step in range(1, 10))
+RRF_CONSTANTS = (10, 60)
+# Method first, so that a tie goes to the first shipped family (minmax), then smaller settings.
+GRID = ([Fusion(method, pool, near, weight) for method in ("minmax", "zscore")
+         for pool in GRID_POOLS for near in GRID_NEAREST for weight in GRID_WEIGHTS]
+        + [Fusion("rrf", pool, near, weight, constant) for pool in GRID_POOLS
+           for near in GRID_NEAREST for weight in RRF_WEIGHTS for constant in RRF_CONSTANTS])
 
 
 @dataclass
 class QueryPool:
-    """One query's lexical top hits with what re-ranking them needs."""
+    """One query's candidates from both sides, with what fusing them needs."""
 
     lang: str
+    detected: str                      # the query's language as its letters tell
     judged: dict[str, int]
-    ids: list[str]
-    lexical: np.ndarray
-    cosines: np.ndarray
+    hits: list[tuple[str, float]]      # lexical (id, score), best first
+    cosines: np.ndarray                # of each lexical hit
+    nearest: list[tuple[str, float]]   # (id, cosine), best first; empty for non-plain queries
+    mean: float
+    std: float
 
-    def ndcg(self, pool: int, weight: float) -> float:
-        n = min(pool, len(self.ids))
-        if n == 0:
-            return 0.0
-        scores = combined_scores(self.lexical[:n], self.cosines[:n], weight)
-        order = np.argsort(-scores, kind="stable")
-        return ndcg_at([self.ids[i] for i in order] + self.ids[n:], self.judged)
+    def ndcg(self, fusion: Fusion) -> float:
+        ranked = fusion.fuse(self.hits, self.cosines, self.nearest, self.mean, self.std)
+        return ndcg_at([doc for doc, _ in ranked], self.judged)
 
 
-def query_pools(index: Index, embedder, queries: list[dict], qrels,
+def detected_language(text: str) -> str:
+    """kk (a Kazakh-only letter), en (Latin letters only) or kk+ru (other Cyrillic).
+
+    >>> detected_language("Абай өлеңдері"), detected_language("стихи Абая"), detected_language("Abai")
+    ('kk', 'kk+ru', 'en')
+    """
+    return "+".join(query_languages(text)) if query_languages(text) in (
+        ("kk",), ("en",), ("kk", "ru")) else "other"
+
+
+def corpus_vectors(store: EmbeddingStore, corpus_path) -> tuple[list[str], np.ndarray]:
+    """The corpus's paragraph ids and their embeddings (float32), as the index keeps them."""
+    corpus = list(read_jsonl(corpus_path, ("id", "text")))
+    vectors, found = store.vectors_for([content_key(passage_text({"text": p["text"]}))
+                                        for p in corpus])
+    return [p["id"] for p, ok in zip(corpus, found) if ok], vectors[found]
+
+
+def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
                 progress: Progress | None = None) -> list[QueryPool]:
     store = EmbeddingStore(store_folder(index.path))
+    ids, matrix = corpus_vectors(store, corpus_path)
+    row_of = {doc: row for row, doc in enumerate(ids)}
     judged = [query for query in queries if query["id"] in qrels]
     pools = []
     for done, query in enumerate(judged, start=1):
         hits = index.search(query["text"], limit=DEPTH, snippets=False, semantic=False)
-        text = semantic_query_text(hits.searched_for[-1] if hits.searched_for else query["text"])
-        cosines = np.zeros(len(hits), np.float32)
-        if hits and text:
-            vectors, _ = store.vectors_for([content_key(passage_text({"text": hit.text}))
-                                            for hit in hits])
-            cosines = vectors @ np.asarray(embedder.encode_queries([text]), np.float32)[0]
-        pools.append(QueryPool(query.get("lang") or "?", qrels[query["id"]],
-                               [hit.path for hit in hits],
-                               np.array([hit.score for hit in hits], np.float64), cosines))
+        searched = hits.searched_for[-1] if hits.searched_for else query["text"]
+        text = semantic_query_text(searched)
+        cosines, nearest, mean, std = np.zeros(len(hits), np.float32), [], 0.0, 1.0
+        if text and len(matrix):
+            every = matrix @ np.asarray(embedder.encode_queries([text]), np.float32)[0]
+            mean, std = float(every.mean()), float(every.std())
+            cosines = np.array([every[row_of[hit.path]] if hit.path in row_of
+                                else every.min() for hit in hits], np.float32)
+            if is_plain_words(query["text"]) and ":" not in query["text"]:
+                best = np.argsort(-every, kind="stable")[:NEAREST]
+                nearest = [(ids[i], float(every[i])) for i in best]
+        pools.append(QueryPool(query.get("lang") or "?", detected_language(searched),
+                               qrels[query["id"]], [(hit.path, hit.score) for hit in hits],
+                               cosines, nearest, mean, std))
         if progress:
-            progress("re-ranking", done, len(judged))
+            progress("fusing", done, len(judged))
     return pools
 
 
@@ -76,50 +115,93 @@ class FoldReport:
     """Held-out nDCG@10 per language, lexical and hybrid, and each fold's chosen setting."""
 
     folds: int
-    chosen: list[tuple[int, float]]                  # (pool, weight) per fold
+    chosen: list[Fusion]                             # per fold
     lexical: dict[str, float]                        # lang -> mean nDCG@10
     hybrid: dict[str, float]                         # lang -> mean held-out nDCG@10
     fold_scores: list[float] = field(default_factory=list)  # each fold's held-out mean
+    # The same with one setting per detected query language, for comparison.
+    per_language: dict[str, float] = field(default_factory=dict)
+    per_language_folds: list[float] = field(default_factory=list)
+    per_language_chosen: list[dict[str, Fusion]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        rounded = lambda values: {g: round(v, 4) for g, v in values.items()}  # noqa: E731
         return {"folds": self.folds,
-                "chosen": [{"pool": k, "weight": w} for k, w in self.chosen],
-                "lexical_ndcg@10": {g: round(v, 4) for g, v in self.lexical.items()},
-                "hybrid_ndcg@10": {g: round(v, 4) for g, v in self.hybrid.items()},
-                "fold_hybrid_ndcg@10": [round(v, 4) for v in self.fold_scores]}
+                "chosen": [fusion.as_dict() for fusion in self.chosen],
+                "lexical_ndcg@10": rounded(self.lexical),
+                "hybrid_ndcg@10": rounded(self.hybrid),
+                "fold_hybrid_ndcg@10": [round(v, 4) for v in self.fold_scores],
+                "most_chosen": most_chosen(self).as_dict(),
+                "per_query_language": {
+                    "hybrid_ndcg@10": rounded(self.per_language),
+                    "fold_hybrid_ndcg@10": [round(v, 4) for v in self.per_language_folds],
+                    "chosen": [{lang: f.as_dict() for lang, f in chosen.items()}
+                               for chosen in self.per_language_chosen]}}
 
     def table(self) -> str:
-        rows = [f"{self.folds}-fold cross-validation of the hybrid's pool and weight "
+        rows = [f"{self.folds}-fold cross-validation of the hybrid's fusion "
                 f"(nDCG@10, each fold scored by the setting best on the others):",
-                f"{'lang':<5} {'lexical':>8} {'hybrid':>8}"]
+                f"{'lang':<5} {'lexical':>8} {'hybrid':>8} {'per-lang':>9}"]
         for group in self.hybrid:
-            rows.append(f"{group:<5} {self.lexical[group]:>8.4f} {self.hybrid[group]:>8.4f}")
-        rows.append("chosen per fold: " + ", ".join(f"k={k} w={w:g}" for k, w in self.chosen))
-        spread = statistics.pstdev(self.fold_scores) if len(self.fold_scores) > 1 else 0.0
-        rows.append(f"held-out nDCG@10 per fold: {statistics.fmean(self.fold_scores):.4f} "
-                    f"± {spread:.4f}")
+            rows.append(f"{group:<5} {self.lexical[group]:>8.4f} {self.hybrid[group]:>8.4f} "
+                        f"{self.per_language.get(group, float('nan')):>9.4f}")
+        rows.append("chosen per fold: " + "; ".join(f.describe() for f in self.chosen))
+        rows.append(f"each part as most folds chose it: {most_chosen(self).describe()}")
+        for name, scores in (("one setting", self.fold_scores),
+                             ("per query language", self.per_language_folds)):
+            spread = statistics.pstdev(scores) if len(scores) > 1 else 0.0
+            rows.append(f"held-out nDCG@10 per fold, {name}: "
+                        f"{' '.join(f'{v:.4f}' for v in scores)} "
+                        f"(mean {statistics.fmean(scores):.4f} ± {spread:.4f})")
         return "\n".join(rows)
 
 
-def cross_validate(pools: list[QueryPool], folds: int = 5) -> FoldReport:
-    grid = [(k, w) for k in GRID_POOLS for w in GRID_WEIGHTS]
-    table = np.array([[pool.ndcg(k, w) for k, w in grid] for pool in pools])
-    lexical = np.array([pool.ndcg(DEPTH, 0.0) for pool in pools])
+def grid_table(pools: list[QueryPool], grid: list[Fusion]) -> np.ndarray:
+    """nDCG@10 of every query (rows) under every setting (columns). Settings that
+    differ only in weight share their candidates, which are read once."""
+    groups: dict[Fusion, list[int]] = {}
+    for column, fusion in enumerate(grid):
+        groups.setdefault(replace(fusion, weight=0.0), []).append(column)
+    table = np.zeros((len(pools), len(grid)))
+    for base, columns in groups.items():
+        weights = [grid[column].weight for column in columns]
+        for row, pool in enumerate(pools):
+            parts = base.parts(pool.hits, pool.cosines, pool.nearest, pool.mean, pool.std)
+            for column, ranked in zip(columns, parts.rankings(weights)):
+                table[row, column] = ndcg_at(ranked, pool.judged)
+    return table
+
+
+def cross_validate(pools: list[QueryPool], folds: int = 5,
+                   grid: list[Fusion] = GRID) -> FoldReport:
+    table = grid_table(pools, grid)
+    lexical = np.array([pool.ndcg(Fusion("minmax", DEPTH, 0, 0.0)) for pool in pools])
     fold_of = np.arange(len(pools)) % folds
-    held_out = np.zeros(len(pools))
-    chosen, fold_scores = [], []
-    for fold in range(folds):
-        train, test = fold_of != fold, fold_of == fold
-        best = int(np.argmax(table[train].mean(axis=0)))  # ties: the smaller pool and weight
-        chosen.append(grid[best])
-        held_out[test] = table[test, best]
-        fold_scores.append(float(held_out[test].mean()))
+    detected = np.array([pool.detected for pool in pools])
+
+    def held_out(groups: np.ndarray):
+        scores = np.zeros(len(pools))
+        chosen = []
+        for fold in range(folds):
+            train, test = fold_of != fold, fold_of == fold
+            picks = {}
+            for group in sorted(set(groups)):
+                member = groups == group
+                rows = table[train & member]
+                best = int(np.argmax(rows.mean(axis=0))) if len(rows) else 0  # ties: the first
+                picks[group] = grid[best]
+                scores[test & member] = table[test & member, best]
+            chosen.append(picks)
+        return scores, chosen, [float(scores[fold_of == f].mean()) for f in range(folds)]
+
+    one, one_chosen, one_folds = held_out(np.full(len(pools), "all"))
+    each, each_chosen, each_folds = held_out(detected)
     langs = sorted({pool.lang for pool in pools})
     by_lang = {lang: np.array([pool.lang == lang for pool in pools]) for lang in langs}
     by_lang["all"] = np.ones(len(pools), bool)
-    return FoldReport(folds, chosen,
-                      {g: float(lexical[m].mean()) for g, m in by_lang.items()},
-                      {g: float(held_out[m].mean()) for g, m in by_lang.items()}, fold_scores)
+    mean = lambda values: {g: float(values[m].mean()) for g, m in by_lang.items()}  # noqa: E731
+    return FoldReport(folds, [picks["all"] for picks in one_chosen], mean(lexical), mean(one),
+                      one_folds, mean(each), each_folds, each_chosen)
 
 
 @dataclass
@@ -129,17 +211,16 @@ class SemanticReport:
     folds: FoldReport | None
     embedded: int = 0
     embed_seconds: float = 0.0
-    setting: tuple[int, float] = (POOL, WEIGHT)
+    setting: Fusion = FUSION
 
     def as_dict(self) -> dict:
         return {"lexical": self.lexical.as_dict(), "hybrid": self.hybrid.as_dict(),
-                "hybrid_setting": {"pool": self.setting[0], "weight": self.setting[1]},
+                "hybrid_setting": self.setting.as_dict(),
                 "cross_validation": self.folds.as_dict() if self.folds else None}
 
     def table(self) -> str:
         rows = ["lexical ranking", self.lexical.table(), "",
-                f"hybrid ranking (top {self.setting[0]} re-scored, cosine weight "
-                f"{self.setting[1]:g})", self.hybrid.table()]
+                f"hybrid ranking ({self.setting.describe()})", self.hybrid.table()]
         if self.folds:
             rows += ["", self.folds.table()]
         return "\n".join(rows)
@@ -192,13 +273,22 @@ def _evaluate_in(folder: Path, corpus_path, queries, qrels, embedder, progress, 
             report.paragraphs = index.stats().paragraphs
         fold_report = None
         if folds > 1:
-            fold_report = cross_validate(query_pools(index, embedder, queries, qrels, progress),
-                                         folds)
+            fold_report = cross_validate(query_pools(index, embedder, queries, qrels,
+                                                     corpus_path, progress), folds)
         return SemanticReport(lexical, hybrid, fold_report)
     finally:
         index.close()
 
 
-def most_chosen(report: FoldReport) -> tuple[int, float]:
-    """The setting most folds chose (ties: the first fold's), to ship as the default."""
-    return Counter(report.chosen).most_common(1)[0][0]
+def most_chosen(report: FoldReport) -> Fusion:
+    """The setting to ship: each of its parts (method, pool, nearest, weight, rrf
+    constant) as most folds chose it, ties to the first fold's choice. With settings
+    this many, whole settings rarely repeat across folds; their parts do.
+
+    >>> most_chosen(FoldReport(3, [Fusion("zscore", 100, 10, 0.7), Fusion("zscore", 50, 0, 0.7),
+    ...                            Fusion("minmax", 100, 0, 0.65)], {}, {})).describe()
+    'zscore, lexical top 100 + nearest 0, semantic weight 0.7'
+    """
+    parts = {name: Counter(getattr(fusion, name) for fusion in report.chosen).most_common(1)[0][0]
+             for name in ("method", "pool", "nearest", "weight", "rrf_constant")}
+    return Fusion(**parts)

@@ -306,6 +306,15 @@ def is_natural_language(text: str) -> bool:
     return not _SYNTAX.search(text)
 
 
+def is_plain_words(text: str) -> bool:
+    """Whether a query as typed is plain words: filters (``lang:kk``) and a question's "?" aside.
+
+    >>> is_plain_words("Что такое сепсис? lang:ru"), is_plain_words("сепсис -кровь")
+    (True, False)
+    """
+    return is_natural_language(_QUESTION_MARK.sub(" ", _FILTER.sub(" ", text)))
+
+
 def drop_stop_words(text: str) -> str:
     """``text`` without the words that carry no topic (question words, prepositions ...).
 

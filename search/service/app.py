@@ -1,8 +1,10 @@
 """The HTTP API and the search page, as a Starlette ASGI application.
 
     GET  /                  the search page (one self-contained HTML file)
-    GET  /api/search        q, limit, offset, lang: what `izde search --json` prints,
-                            plus ``total`` (paragraphs matched) and ``took_ms``
+    GET  /api/search        q, limit, offset, lang, semantic: what `izde search --json`
+                            prints, plus ``total`` (paragraphs matched) and ``took_ms``;
+                            semantic=0 ranks by words alone on an index with embeddings
+                            (as `--no-semantic`), semantic=1 insists on hybrid ranking
     GET  /api/suggest       q: completions of its last word from the index's words
     GET  /api/paragraph     path, paragraph, context: an indexed paragraph and neighbours
     GET  /api/health        counts, last update; 503 while there is no index
@@ -134,8 +136,10 @@ class SearchService:
         lang = params.get("lang") or None
         if lang is not None and lang not in LANGUAGES:
             raise ApiError(422, f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        semantic = _switch_param(params, "semantic")
         started = time.perf_counter()
-        hits = self._read(lambda index: index.search(query, limit=offset + limit, lang=lang))
+        hits = self._read(lambda index: index.search(query, limit=offset + limit, lang=lang,
+                                                     semantic=semantic))
         response = search_response(query, hits)
         response["hits"] = response["hits"][offset:]
         response["total"] = hits.total
@@ -210,6 +214,18 @@ def _query_param(params) -> str:
         raise ApiError(413, f"the query is {len(query):,} characters long; "
                             f"at most {MAX_QUERY_CHARS:,} are accepted")
     return query
+
+
+def _switch_param(params, name: str) -> bool | None:
+    """An on/off parameter: 1/true/yes/on, 0/false/no/off; absent: None (the index decides)."""
+    text = params.get(name)
+    if text is None or text == "":
+        return None
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ApiError(422, f"{name} must be 0 or 1, not {text[:40]!r}")
 
 
 def _int_param(params, name: str, default: int | None, low: int, high: int) -> int:

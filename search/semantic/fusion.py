@@ -1,0 +1,167 @@
+"""How a lexical and a semantic score make one: the candidates and three fusions.
+
+The candidates of a query are its best ``pool`` lexical hits and, for plain
+queries, its ``nearest`` paragraphs by cosine that the pool lacks (found by
+brute force over every embedding: :mod:`search.semantic.nearest`). A
+:class:`Fusion` scores them in one of three ways, as Elasticsearch's and
+Vespa's hybrid search do:
+
+- ``minmax``: ``(1 - w) * min-max(Izde score over the pool) + w * cosine``; a
+  paragraph only the model found has lexical 0 (the first shipped setting);
+- ``zscore``: ``(1 - w) * z(Izde score over the pool) + w * z(cosine)``, the
+  cosine standardised against its mean and deviation over every paragraph of
+  the index: e5's cosines lie in a narrow band that moves from query to query,
+  and this says how unusual a paragraph is *for this query*. A paragraph only
+  the model found scores one deviation below the lowest lexical hit;
+- ``rrf``: reciprocal rank fusion, ``(1 - w) / (c + lexical rank) + w / (c +
+  semantic rank among the candidates)``; only the model's: no lexical rank.
+
+Which one, and its ``pool``, ``nearest`` and ``w``, is chosen by cross-validation
+(:mod:`search.evaluation.semantic_folds`, docs/semantic.md). Lexical hits past
+the candidates follow in lexical order, scored below them.
+"""
+
+from dataclasses import dataclass
+from typing import Hashable, Sequence
+
+import numpy as np
+
+METHODS = ("minmax", "zscore", "rrf")
+
+
+@dataclass(frozen=True)
+class Fusion:
+    method: str = "zscore"
+    pool: int = 100       # lexical hits fused
+    nearest: int = 10     # paragraphs by cosine added to them (plain queries only)
+    weight: float = 0.7   # the semantic side's share
+    rrf_constant: int = 60
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"fusion method {self.method!r}: use one of {', '.join(METHODS)}")
+
+    def describe(self) -> str:
+        """One line for reports.
+
+        >>> Fusion("rrf", 50, 0, 0.4, 10).describe()
+        'rrf (c 10), lexical top 50 + nearest 0, semantic weight 0.4'
+        """
+        method = f"rrf (c {self.rrf_constant})" if self.method == "rrf" else self.method
+        return (f"{method}, lexical top {self.pool} + nearest {self.nearest}, "
+                f"semantic weight {self.weight:g}")
+
+    def as_dict(self) -> dict:
+        return {"method": self.method, "pool": self.pool, "nearest": self.nearest,
+                "weight": self.weight,
+                **({"rrf_constant": self.rrf_constant} if self.method == "rrf" else {})}
+
+    def fuse(self, hits: Sequence[tuple[Hashable, float]], pool_cosines: np.ndarray,
+             nearest: Sequence[tuple[Hashable, float]], mean: float = 0.0, std: float = 1.0,
+             limit: int | None = None) -> list[tuple[Hashable, float]]:
+        """The ranking: candidates by fused score, then the lexical tail; ``limit`` long.
+
+        ``hits`` are the lexical hits best first; ``pool_cosines`` the cosines of
+        the first ``min(pool, len(hits))``; ``nearest`` paragraphs by cosine, best
+        first (the first ``nearest`` the pool lacks join); ``mean`` and ``std`` of
+        the cosine over the whole index (for ``zscore``).
+
+        >>> Fusion("minmax", pool=2, nearest=1, weight=0.9).fuse(
+        ...     [("a", 9.0), ("b", 3.0), ("c", 1.0)], np.array([0.1, 0.9]), [("b", 0.9), ("x", 0.8)])
+        [('b', 0.81), ('x', 0.72), ('a', 0.19), ('c', 0.156666)]
+        """
+        parts = self.parts(hits, pool_cosines, nearest, mean, std)
+        if not parts.candidates:
+            return []
+        scores = (1.0 - self.weight) * parts.lexical + self.weight * parts.semantic
+        order = np.argsort(-scores, kind="stable")
+        ranked = [(parts.candidates[i], round(float(scores[i]), 6)) for i in order]
+        if parts.tail:
+            # Below every candidate, in lexical order: the lowest fused score minus
+            # how far each falls below the pool's lowest lexical score.
+            lowest = float(scores.min())
+            ranked += [(doc, round(float(lowest - (1.0 - self.weight) * (parts.floor - part))
+                                   - 1e-6, 6)) for doc, part in zip(parts.tail, parts.tail_lexical)]
+        return ranked if limit is None else ranked[:limit]
+
+    def parts(self, hits, pool_cosines, nearest, mean: float = 0.0,
+              std: float = 1.0) -> "FusionParts":
+        """What :meth:`fuse` weighs, the same for every ``weight`` (the cross-validation
+        weighs it many ways)."""
+        pool = list(hits[:self.pool])
+        in_pool = {doc for doc, _ in pool}
+        extra = [(doc, cos) for doc, cos in nearest if doc not in in_pool][:self.nearest]
+        taken = in_pool | {doc for doc, _ in extra}
+        tail = [(doc, score) for doc, score in hits[self.pool:] if doc not in taken]
+        lexical = np.array([score for _, score in pool], np.float64)
+        cosines = np.concatenate([np.asarray(pool_cosines[:len(pool)], np.float64),
+                                  np.array([cos for _, cos in extra], np.float64)])
+        lexical_part, floor = self._lexical(lexical, len(extra))
+        tail_lexical = self._lexical_of(np.array([s for _, s in tail], np.float64), lexical,
+                                        start=len(pool) + 1)
+        return FusionParts([doc for doc, _ in (*pool, *extra)], lexical_part,
+                           self._semantic(cosines, mean, std), floor,
+                           [doc for doc, _ in tail], tail_lexical)
+
+    # -- the two sides ------------------------------------------------------------
+
+    def _lexical(self, lexical: np.ndarray, extras: int) -> tuple[np.ndarray, float]:
+        """(the lexical part of each candidate, the pool's lowest lexical part)."""
+        part = self._lexical_of(lexical, lexical, start=1)
+        floor = float(part.min()) if len(part) else 0.0
+        if self.method == "minmax":
+            missing = 0.0
+        elif self.method == "zscore":
+            missing = floor - 1.0
+        else:
+            missing = 0.0  # no lexical rank: no reciprocal-rank share
+        return np.concatenate([part, np.full(extras, missing)]), floor
+
+    def _lexical_of(self, scores: np.ndarray, pool: np.ndarray, start: int) -> np.ndarray:
+        """Lexical scores normalised by the pool's (ranks from ``start`` for rrf)."""
+        if self.method == "rrf":
+            return 1.0 / (self.rrf_constant + np.arange(start, start + len(scores)))
+        if not len(pool):
+            return np.zeros(len(scores))
+        if self.method == "minmax":
+            low, high = float(pool.min()), float(pool.max())
+            return (scores - low) / (high - low) if high > low else np.ones(len(scores))
+        spread = float(pool.std())
+        return (scores - float(pool.mean())) / spread if spread > 0 else np.zeros(len(scores))
+
+    def _semantic(self, cosines: np.ndarray, mean: float, std: float) -> np.ndarray:
+        if self.method == "minmax":
+            return cosines
+        if self.method == "zscore":
+            return (cosines - mean) / std if std > 0 else np.zeros(len(cosines))
+        ranks = np.empty(len(cosines))
+        ranks[np.argsort(-cosines, kind="stable")] = np.arange(1, len(cosines) + 1)
+        return 1.0 / (self.rrf_constant + ranks)
+
+
+@dataclass
+class FusionParts:
+    """The candidates with their normalised lexical and semantic parts, and the tail."""
+
+    candidates: list
+    lexical: np.ndarray
+    semantic: np.ndarray
+    floor: float               # the pool's lowest lexical part
+    tail: list                 # lexical hits past the candidates, in lexical order
+    tail_lexical: np.ndarray
+
+    def rankings(self, weights: Sequence[float], depth: int = 10) -> list[list]:
+        """The first ``depth`` of the ranking :meth:`Fusion.fuse` gives at each weight.
+
+        >>> parts = Fusion("minmax", 2, 1).parts([("a", 9.0), ("b", 3.0), ("c", 1.0)],
+        ...     np.array([0.1, 0.9]), [("b", 0.9), ("x", 0.8)])
+        >>> parts.rankings([0.0, 0.9], depth=4)
+        [['a', 'b', 'x', 'c'], ['b', 'x', 'a', 'c']]
+        """
+        if not self.candidates:
+            return [[] for _ in weights]
+        w = np.asarray(weights, np.float64)[:, None]
+        scores = (1.0 - w) * self.lexical + w * self.semantic
+        orders = np.argsort(-scores, axis=1, kind="stable")[:, :depth]
+        tail = self.tail[:max(0, depth - len(self.candidates))]
+        return [[self.candidates[i] for i in order] + tail for order in orders]

@@ -20,6 +20,7 @@ from array import array
 from itertools import groupby
 from operator import itemgetter
 
+from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
@@ -190,17 +191,29 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
         length_of = lengths.doc_field_length_reader(fieldname) if lengths else None
         # Every document's length in the field (None or 0 where it has none), read once.
         field_lengths = list(map(length_of, range(doc_count))) if length_of else [0] * doc_count
-        bulk = getattr(fieldwriter, "_postwriter", None)
-        bulk = getattr(bulk, "add_postings", None)
+        postwriter = getattr(fieldwriter, "_postwriter", None)
+        bulk = getattr(postwriter, "add_postings", None)
+        # Izde's codec writes a term of one block whole and gives its term info, which
+        # goes into the term table as W3FieldWriter.finish_term puts it.
+        whole_term = getattr(postwriter, "whole_term_writer", None)
+        if whole_term is not None:
+            whole_term = whole_term(schema[fieldname].format)
+            add_term_info = fieldwriter._tindex.add
+            field_key = pack_ushort(fieldwriter._fieldid)
         add = fieldwriter.add
         for _fieldname, term, postings in field_terms:
-            fieldwriter.start_term(term)
             docs, weights, values = postings.docs, postings.weights, postings.values
             if docs and min(docs) < 0:  # Whoosh's marker for spelling words, not postings
                 kept = [i for i, docnum in enumerate(docs) if docnum >= 0]
                 docs = array("i", (docs[i] for i in kept))
                 weights = array("d", (weights[i] for i in kept))
                 values = [values[i] for i in kept]
+            if whole_term is not None:
+                info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
+                if info is not None:
+                    add_term_info(field_key + term, info)
+                    continue
+            fieldwriter.start_term(term)
             if bulk is not None:
                 bulk(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
             else:

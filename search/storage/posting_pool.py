@@ -17,14 +17,14 @@ with each document's field length read once per field, not once per posting.
 import heapq
 import pickle
 from array import array
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 
 from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
-from search.storage.shared_analysis import SharedAnalysisWriting
+from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
 
 # Memory per pooled posting, the per-document data that comes with it included: turns
 # ``limitmb`` into a posting count. tracemalloc while adding 1,950 seed-like paragraphs
@@ -80,6 +80,10 @@ class TermPostingPool:
         self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
         self.runs: list[str] = []
         self._fields: dict[str, dict[bytes, TermPostings]] = {}
+        # Terms as text, from add_document_positions: encoded once per term when
+        # written, not once per posting. UTF-8 keeps code point order, so they sort
+        # as their bytes do.
+        self._words: dict[str, dict[str, TermPostings]] = {}
         self._count = 0
 
     def add(self, posting: tuple) -> None:
@@ -110,6 +114,29 @@ class TermPostingPool:
         if self._count >= self.max_postings:
             self._spill()
 
+    def add_document_positions(self, fieldname: str, docnum: int, positions: dict,
+                               values: PositionValues, boost: float = 1.0,
+                               fieldboost: float = 1.0) -> None:
+        """Add the postings of one document in one field from its terms' positions
+        (``{term: [position, ...]}``), with the values ``values(positions)`` and the
+        weights Whoosh gives them: a sum of ``boost`` per position, times ``fieldboost``."""
+        terms = self._words.get(fieldname)
+        if terms is None:
+            terms = self._words[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = terms.get
+        lone, encode = values.lone, values.encode
+        for term, where in positions.items():
+            postings = get(term)
+            if postings is None:
+                postings = terms[term] = TermPostings()
+            postings.docs.append(docnum)
+            postings.weights.append(len(where) * boost * fieldboost)
+            postings.values.append(lone[where[0]] if len(where) == 1 else encode(where))
+        self._count += len(positions)
+        if self._count >= self.max_postings:
+            self._spill()
+
     def terms(self):
         """``(fieldname, term bytes, TermPostings)`` in field and term order."""
         if not self.runs:
@@ -136,9 +163,16 @@ class TermPostingPool:
         self.runs = []
 
     def _sorted_terms(self):
-        fields, self._fields, self._count = self._fields, {}, 0
-        for fieldname in sorted(fields):
-            terms = fields[fieldname]
+        fields, words = self._fields, self._words
+        self._fields, self._words, self._count = {}, {}, 0
+        for fieldname in sorted(fields.keys() | words.keys()):
+            terms = fields.get(fieldname, {})
+            for word, postings in words.get(fieldname, {}).items():
+                term = word.encode("utf-8")
+                if term in terms:  # the same term added both ways: docnum order
+                    terms[term] = _in_docnum_order(terms[term], postings)
+                else:
+                    terms[term] = postings
             for term in sorted(terms):
                 yield fieldname, term, terms[term]
 
@@ -167,6 +201,12 @@ class TermPostingPool:
                 except EOFError:
                     return
                 yield from chunk
+
+
+def _in_docnum_order(one: TermPostings, other: TermPostings) -> TermPostings:
+    rows = sorted(chain(one, other), key=itemgetter(0))
+    return TermPostings(array("i", (row[0] for row in rows)),
+                        array("d", (row[1] for row in rows)), [row[2] for row in rows])
 
 
 def _joined(group) -> TermPostings:

@@ -10,9 +10,15 @@ lengths) are the ones Whoosh would have written. A field whose analyzer has no
 plan, or whose format is not plain positions, is indexed by Whoosh's own path.
 """
 
+from whoosh.fields import ID, NUMERIC
 from whoosh.formats import Positions
 
 from analyzers.word_terms import index_plan
+
+
+# Fields (exact types) whose postings are remembered by value, and how many values.
+_WHOLE_VALUE_FIELDS = (ID, NUMERIC)
+_VALUES_KEPT = 10_000
 
 
 class SharedAnalysisWriting:
@@ -33,6 +39,21 @@ class SharedAnalysisWriting:
                     plans[name] = (plan, PositionValues(field.format))
             self._plans = plans
         return self._plans
+
+    def _value_postings(self, fieldname, field, value):
+        """``field.index(value)``, kept for fields whose value repeats from paragraph to
+        paragraph (a file's path and name, the language, paragraph numbers): an ID or
+        NUMERIC field's postings are a function of the value alone."""
+        if type(field) not in _WHOLE_VALUE_FIELDS or not isinstance(value, (str, int)):
+            return field.index(value)
+        cache = self.__dict__.setdefault("_postings_of_value", {})
+        key = (fieldname, type(value), value)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= _VALUES_KEPT:
+                cache.clear()
+            found = cache[key] = list(field.index(value))
+        return found
 
     def add_document(self, **fields):
         plans = self._index_plans()
@@ -86,7 +107,8 @@ class SharedAnalysisWriting:
                                 for tbytes, weight, vbytes in items:
                                     add_post((fieldname, tbytes, docnum, weight, vbytes))
                     else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
+                        for tbytes, freq, weight, vbytes in self._value_postings(
+                                fieldname, field, value):
                             weight *= fieldboost
                             if scorable:
                                 length += freq

@@ -113,6 +113,15 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
+def test_pools_of_two_processes_at_one_address_spill_to_different_files(tmp_path, monkeypatch):
+    # A parallel build's forked workers share the temporary folder and may hold their
+    # pools at the same address; one worker's runs must not overwrite the other's.
+    pool = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    first = pool._run_name()
+    monkeypatch.setattr("os.getpid", lambda: -1)
+    assert pool._run_name() != first
+
+
 class _ReprFormat:
     encode = staticmethod(lambda where: repr(where).encode())
 

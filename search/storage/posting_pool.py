@@ -15,6 +15,7 @@ with each document's field length read once per field, not once per posting.
 """
 
 import heapq
+import os
 import pickle
 from array import array
 from itertools import chain, groupby
@@ -177,7 +178,7 @@ class TermPostingPool:
                 yield fieldname, term, terms[term]
 
     def _spill(self) -> None:
-        name = f"{len(self.runs)}-{id(self):x}.termrun"
+        name = self._run_name()
         self.runs.append(name)
         run = self.tempstore.create_file(name)
         try:
@@ -192,6 +193,12 @@ class TermPostingPool:
                 pickle.dump(chunk, run, pickle.HIGHEST_PROTOCOL)
         finally:
             run.close()
+
+    def _run_name(self) -> str:
+        # Every writer of an index, a parallel build's workers too, spills into the same
+        # temporary folder (Whoosh's "<index>.tmp"), and forked workers can hold their
+        # pools at the same address: the process id keeps their runs apart.
+        return f"{os.getpid()}-{id(self):x}-{len(self.runs)}.termrun"
 
     def _read_run(self, name: str):
         with self.tempstore.open_file(name).raw_file() as run:

@@ -24,6 +24,9 @@ and Uzbek share ә ғ қ ң ө ү. Letters Kazakh never uses decide (ї є ґ ў
 """
 
 import re
+from collections import Counter
+
+from analyzers.cache import word_cache
 
 LANGUAGES = ("kk", "ru", "en")
 # Paragraphs in none of LANGUAGES (Ukrainian, Kyrgyz ...): indexed as written, not stemmed.
@@ -92,16 +95,49 @@ _RUSSIAN_ENDING = re.compile(
 def language_votes(text: str) -> tuple[int, int, int]:
     """(kazakh, russian, english) evidence counted over the words of ``text``."""
     lowered = text.lower()
-    kazakh = russian = 0
-    for word in _CYRILLIC_WORD.findall(lowered):
-        if _KAZAKH_LETTERS.search(word) or word in _KAZAKH_WORDS:
-            kazakh += 1
-        elif word in _RUSSIAN_WORDS or _RUSSIAN_ENDING.search(word):
-            russian += 1
-    cyrillic_letters = sum(len(w) for w in _CYRILLIC_WORD.findall(lowered))
+    words = _CYRILLIC_WORD.findall(lowered)
+    return _votes(lowered, words, Counter(map(_word_facts, words)))
+
+
+def _votes(lowered: str, words: list[str], facts: Counter) -> tuple[int, int, int]:
+    kazakh = _words_with(facts, _VOTES_KK)
+    russian = _words_with(facts, _VOTES_RU)
+    cyrillic_letters = sum(map(len, words))
     latin_letters = len(_LATIN_LETTER.findall(lowered))
     english = 1 if latin_letters > 2 * cyrillic_letters else 0
     return kazakh, russian, english
+
+
+# What a Cyrillic word says, as bits: its vote, and what _neighbour_language counts.
+_VOTES_KK, _VOTES_RU, _KEPT, _NEIGHBOUR, _TURKIC, _WITH_I, _KAZAKH_ONLY_LETTER = (
+    1, 2, 4, 8, 16, 32, 64)
+
+
+@word_cache(maxsize=200_000)
+def _word_facts(word: str) -> int:
+    # A pure function of the word, and paragraphs repeat words: one look-up each
+    # instead of up to seven regular expression searches.
+    facts = 0
+    if _KAZAKH_LETTERS.search(word) or word in _KAZAKH_WORDS:
+        facts |= _VOTES_KK
+    elif word in _RUSSIAN_WORDS or _RUSSIAN_ENDING.search(word):
+        facts |= _VOTES_RU
+    if len(word) > 1 or word == "і":  # not abbreviations (ғ. for ғасыр)
+        facts |= _KEPT
+        if word in _NEIGHBOUR_WORDS or _NEIGHBOUR_LETTERS.search(word):
+            facts |= _NEIGHBOUR
+        if _TURKIC_LETTERS.search(word):
+            facts |= _TURKIC
+        if "і" in word:
+            facts |= _WITH_I
+        if _KAZAKH_ONLY.search(word):
+            facts |= _KAZAKH_ONLY_LETTER
+    return facts
+
+
+def _words_with(facts: Counter, bit: int) -> int:
+    """How many words of ``facts`` (words counted by their :func:`_word_facts`) have ``bit``."""
+    return sum(n for mask, n in facts.items() if mask & bit)
 
 
 def is_latin_kazakh(text: str) -> bool:
@@ -143,29 +179,33 @@ def _starts_sentence(text: str, start: int) -> bool:
     return start < 8 and not before or bool(before) and before[-1] in _SENTENCE_END
 
 
-def _neighbour_language(words: list[str]) -> bool:
-    """Cyrillic words that read as Ukrainian, Belarusian, Kyrgyz, Tatar, Bashkir or Uzbek."""
-    words = [w for w in words if len(w) > 1 or w == "і"]  # not abbreviations (ғ. for ғасыр)
-    neighbour = sum(1 for w in words if w in _NEIGHBOUR_WORDS or _NEIGHBOUR_LETTERS.search(w))
-    if neighbour >= 2 and neighbour >= _NEIGHBOUR_SHARE * len(words):
+def _neighbour_language(facts: Counter) -> bool:
+    """Cyrillic words (counted by their :func:`_word_facts`) that read as Ukrainian,
+    Belarusian, Kyrgyz, Tatar, Bashkir or Uzbek."""
+    kept = _words_with(facts, _KEPT)
+    neighbour = _words_with(facts, _NEIGHBOUR)
+    if neighbour >= 2 and neighbour >= _NEIGHBOUR_SHARE * kept:
         return True  # one word is a quoted name (Київ in a Russian paragraph)
-    if len(words) < _MIN_WORDS_WITHOUT:
+    if kept < _MIN_WORDS_WITHOUT:
         return False
-    turkic = sum(1 for w in words if _TURKIC_LETTERS.search(w))
-    with_i = sum(1 for w in words if "і" in w)
+    turkic = _words_with(facts, _TURKIC)
+    with_i = _words_with(facts, _WITH_I)
     # Ukrainian/Belarusian: і without any Turkic letter; Kyrgyz, Tatar ...: Turkic
     # letters without қ ұ і. A Kazakh paragraph of several words has both.
-    return (with_i >= 2 and not turkic) or (turkic >= 2 and not any(_KAZAKH_ONLY.search(w)
-                                                                    for w in words))
+    return (with_i >= 2 and not turkic) or (
+        turkic >= 2 and not _words_with(facts, _KAZAKH_ONLY_LETTER))
 
 
 def detect_language(text: str, default: str = "ru") -> str:
     """Return "kk", "ru", "en" or "other" for a paragraph; ``default`` when there is
     no evidence."""
-    kazakh, russian, english = language_votes(text)
+    lowered = text.lower()  # once: the votes and the neighbour test read the same words
+    words = _CYRILLIC_WORD.findall(lowered)
+    facts = Counter(map(_word_facts, words))
+    kazakh, russian, english = _votes(lowered, words, facts)
     if english:
         return "kk" if is_latin_kazakh(text) else "en"
-    if _neighbour_language(_CYRILLIC_WORD.findall(text.lower())):
+    if _neighbour_language(facts):
         return OTHER
     if kazakh > russian:
         return "kk"

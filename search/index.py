@@ -34,6 +34,7 @@ from search.query.syntax import ParsedQuery, is_plain_words, parse_query
 from search.ranking.bm25 import WEIGHTING
 from search.ranking.rank import rank
 from search.ranking.term_scoring import Ranked, filter_documents
+from search.storage.collector import fewer_collections
 from search.storage.damage import raised_by_damage
 from search.storage.index_files import (LOCK_NAME, MARKER_NAME, foreign_entries,
                                         remove_index_files, remove_unfinished_files,
@@ -214,7 +215,9 @@ class Index:
             if not rebuild and (damage := segment_damage(self.path, ix)):
                 raise CorruptIndexError(f"the index at {self.path} is damaged ({damage[0]}); "
                                         f"rebuild it with `izde index --rebuild`")
-            yield from self._transaction(ix, rebuild, progress, max_bytes, wait, procs, limitmb)
+            with fewer_collections():  # see search.storage.collector
+                yield from self._transaction(ix, rebuild, progress, max_bytes, wait, procs,
+                                             limitmb)
         except BaseException:
             if first and self.path.is_dir():
                 self.close()

@@ -1,11 +1,13 @@
 """Packed postings blocks give back every docnum, weight and value written, on each read path."""
 
+from array import array
 from io import BytesIO
 
 import pytest
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.system import pack_uint
 
 from search.storage.posting_arrays import packed_arrays
 from search.storage.codec import _LeafMatcher, _PostingsWriter, is_packed, packed_blocks
@@ -73,3 +75,48 @@ def test_block_statistics_are_kept_for_pruning():
     assert matcher.block_max_weight() == max(weights[:4])
     assert matcher.block_min_length() <= min(doc % 50 + 1 for doc in ids[:4])
     assert matcher.block_max_length() >= max(doc % 50 + 1 for doc in ids[:4])
+
+
+WHOLE_TERM_CASES = {
+    **CASES,
+    "one posting": ([42], [1.0]),
+    "one posting, frequency 3": ([7], [3.0]),
+    "one posting, fractional weight": ([7], [0.5]),
+    "one posting without a length": ([0], [1.0]),
+}
+
+
+def _general_and_whole(ids, weights, format_, blocklimit=128):
+    """(postings bytes, term info bytes) of one term by the general path and by the
+    whole-term writer."""
+    if format_ is POSITIONS:
+        values = [format_.encode(list(range(int(weight))) or [0]) for weight in weights]
+    else:  # a frequency's fixed four bytes; an existence has none
+        values = [pack_uint(int(weight)) if format_.posting_size else b"" for weight in weights]
+    lengths = [None if doc == 0 else doc % 50 + 1 for doc in ids]
+    general, whole = StructFile(BytesIO()), StructFile(BytesIO())
+    writer = _PostingsWriter(general, blocklimit=blocklimit, compression=3)
+    writer.start_postings(format_, W3TermInfo())
+    writer.add_postings(array("i", ids), array("d", weights), values, lengths)
+    info = writer.finish_postings().to_bytes()
+    write_term = _PostingsWriter(whole, blocklimit=blocklimit, compression=3) \
+        .whole_term_writer(format_)
+    whole_info = write_term(array("i", ids), array("d", weights), values, lengths)
+    return (general.file.getvalue(), info), (whole.file.getvalue(), whole_info)
+
+
+@pytest.mark.parametrize("ids, weights", WHOLE_TERM_CASES.values(), ids=WHOLE_TERM_CASES.keys())
+@pytest.mark.parametrize("format_", [POSITIONS, formats.Frequency(), formats.Existence()],
+                         ids=["positions", "frequency", "existence"])
+def test_a_term_written_whole_is_the_same_bytes_as_block_by_block(ids, weights, format_):
+    general, whole = _general_and_whole(ids, weights, format_)
+    assert whole == general
+
+
+def test_a_term_of_several_blocks_is_left_to_the_general_path():
+    ids, weights = CASES["many blocks"]
+    out = StructFile(BytesIO())
+    write_term = _PostingsWriter(out, blocklimit=4, compression=3).whole_term_writer(POSITIONS)
+    assert write_term(array("i", ids), array("d", weights), [b""] * len(ids),
+                      [1] * len(ids)) is None
+    assert out.file.getvalue() == b""

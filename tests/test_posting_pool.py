@@ -8,6 +8,7 @@ from generated_corpus import write_corpus
 from search.ingest.indexer import documents_for
 from search.storage.posting_pool import BYTES_PER_POSTING, TermPoolSegmentWriter, TermPostingPool
 from search.storage.schema import build_schema
+from search.storage.shared_analysis import PositionValues
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +111,33 @@ def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path
     assert [doc for doc, _w, _v in terms[1][2]] == list(range(10))
     pool.cleanup()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pools_of_two_processes_at_one_address_spill_to_different_files(tmp_path, monkeypatch):
+    # A parallel build's forked workers share the temporary folder and may hold their
+    # pools at the same address; one worker's runs must not overwrite the other's.
+    pool = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    first = pool._run_name()
+    monkeypatch.setattr("os.getpid", lambda: -1)
+    assert pool._run_name() != first
+
+
+class _ReprFormat:
+    encode = staticmethod(lambda where: repr(where).encode())
+
+
+def test_terms_added_as_text_and_as_bytes_sort_and_merge_as_bytes(tmp_path):
+    # Shared analysis adds a document's terms as text (encoded when written); Whoosh's
+    # own path adds bytes. Both land in one term list, in byte order and docnum order.
+    pool = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    encode = PositionValues(_ReprFormat())
+    pool.add_document_positions("f", 0, {"лес": [0, 2], "z": [1]}, encode)
+    pool.add(("f", "лес".encode(), 1, 1.0, b"b"))
+    pool.add_document_positions("f", 2, {"лес": [4]}, encode, boost=2.0)
+    terms = [(f, t, list(p)) for f, t, p in pool.terms()]
+    assert terms == [("f", b"z", [(0, 1.0, b"[1]")]),
+                     ("f", "лес".encode(), [(0, 2.0, b"[0, 2]"), (1, 1.0, b"b"),
+                                            (2, 2.0, b"[4]")])]
 
 
 def test_scoring_reads_a_blocks_docnums_and_weights_without_its_positions(documents, tmp_path):

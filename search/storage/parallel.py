@@ -31,6 +31,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from search.errors import IzdeError
+from search.storage.collector import fewer_collections
 from search.storage.posting_pool import TermPoolSegmentWriter, TermPoolWriting
 
 
@@ -134,12 +135,14 @@ def _write_segment(storage, indexname, jobqueue, resultqueue, writer_args: dict)
     """
     writer = TermPoolSegmentWriter(storage.open_index(indexname), _lk=False, **writer_args)
     tempstorage = writer.temp_storage()
-    while (job := jobqueue.get()) is not None:
-        filename, doc_count = job
-        with tempstorage.open_file(filename).raw_file() as jobfile:
-            for _ in range(doc_count):
-                _code, fields = pickle.load(jobfile)
-                writer.add_document(**fields)
-        tempstorage.delete_file(filename)
-    fieldnames = writer.pool.fieldnames
-    resultqueue.put((None, fieldnames, writer._finalize_segment()), timeout=5)
+    with fewer_collections():
+        while (job := jobqueue.get()) is not None:
+            filename, doc_count = job
+            with tempstorage.open_file(filename).raw_file() as jobfile:
+                for _ in range(doc_count):
+                    _code, fields = pickle.load(jobfile)
+                    writer.add_document(**fields)
+            tempstorage.delete_file(filename)
+        fieldnames = writer.pool.fieldnames
+        segment = writer._finalize_segment()
+    resultqueue.put((None, fieldnames, segment), timeout=5)

@@ -15,15 +15,17 @@ with each document's field length read once per field, not once per posting.
 """
 
 import heapq
+import os
 import pickle
 from array import array
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 
+from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
-from search.storage.shared_analysis import SharedAnalysisWriting
+from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
 
 # Memory per pooled posting, the per-document data that comes with it included: turns
 # ``limitmb`` into a posting count. tracemalloc while adding 1,950 seed-like paragraphs
@@ -79,6 +81,10 @@ class TermPostingPool:
         self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
         self.runs: list[str] = []
         self._fields: dict[str, dict[bytes, TermPostings]] = {}
+        # Terms as text, from add_document_positions: encoded once per term when
+        # written, not once per posting. UTF-8 keeps code point order, so they sort
+        # as their bytes do.
+        self._words: dict[str, dict[str, TermPostings]] = {}
         self._count = 0
 
     def add(self, posting: tuple) -> None:
@@ -109,6 +115,29 @@ class TermPostingPool:
         if self._count >= self.max_postings:
             self._spill()
 
+    def add_document_positions(self, fieldname: str, docnum: int, positions: dict,
+                               values: PositionValues, boost: float = 1.0,
+                               fieldboost: float = 1.0) -> None:
+        """Add the postings of one document in one field from its terms' positions
+        (``{term: [position, ...]}``), with the values ``values(positions)`` and the
+        weights Whoosh gives them: a sum of ``boost`` per position, times ``fieldboost``."""
+        terms = self._words.get(fieldname)
+        if terms is None:
+            terms = self._words[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        get = terms.get
+        lone, encode = values.lone, values.encode
+        for term, where in positions.items():
+            postings = get(term)
+            if postings is None:
+                postings = terms[term] = TermPostings()
+            postings.docs.append(docnum)
+            postings.weights.append(len(where) * boost * fieldboost)
+            postings.values.append(lone[where[0]] if len(where) == 1 else encode(where))
+        self._count += len(positions)
+        if self._count >= self.max_postings:
+            self._spill()
+
     def terms(self):
         """``(fieldname, term bytes, TermPostings)`` in field and term order."""
         if not self.runs:
@@ -135,14 +164,21 @@ class TermPostingPool:
         self.runs = []
 
     def _sorted_terms(self):
-        fields, self._fields, self._count = self._fields, {}, 0
-        for fieldname in sorted(fields):
-            terms = fields[fieldname]
+        fields, words = self._fields, self._words
+        self._fields, self._words, self._count = {}, {}, 0
+        for fieldname in sorted(fields.keys() | words.keys()):
+            terms = fields.get(fieldname, {})
+            for word, postings in words.get(fieldname, {}).items():
+                term = word.encode("utf-8")
+                if term in terms:  # the same term added both ways: docnum order
+                    terms[term] = _in_docnum_order(terms[term], postings)
+                else:
+                    terms[term] = postings
             for term in sorted(terms):
                 yield fieldname, term, terms[term]
 
     def _spill(self) -> None:
-        name = f"{len(self.runs)}-{id(self):x}.termrun"
+        name = self._run_name()
         self.runs.append(name)
         run = self.tempstore.create_file(name)
         try:
@@ -158,6 +194,12 @@ class TermPostingPool:
         finally:
             run.close()
 
+    def _run_name(self) -> str:
+        # Every writer of an index, a parallel build's workers too, spills into the same
+        # temporary folder (Whoosh's "<index>.tmp"), and forked workers can hold their
+        # pools at the same address: the process id keeps their runs apart.
+        return f"{os.getpid()}-{id(self):x}-{len(self.runs)}.termrun"
+
     def _read_run(self, name: str):
         with self.tempstore.open_file(name).raw_file() as run:
             while True:
@@ -166,6 +208,12 @@ class TermPostingPool:
                 except EOFError:
                     return
                 yield from chunk
+
+
+def _in_docnum_order(one: TermPostings, other: TermPostings) -> TermPostings:
+    rows = sorted(chain(one, other), key=itemgetter(0))
+    return TermPostings(array("i", (row[0] for row in rows)),
+                        array("d", (row[1] for row in rows)), [row[2] for row in rows])
 
 
 def _joined(group) -> TermPostings:
@@ -190,17 +238,29 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
         length_of = lengths.doc_field_length_reader(fieldname) if lengths else None
         # Every document's length in the field (None or 0 where it has none), read once.
         field_lengths = list(map(length_of, range(doc_count))) if length_of else [0] * doc_count
-        bulk = getattr(fieldwriter, "_postwriter", None)
-        bulk = getattr(bulk, "add_postings", None)
+        postwriter = getattr(fieldwriter, "_postwriter", None)
+        bulk = getattr(postwriter, "add_postings", None)
+        # Izde's codec writes a term of one block whole and gives its term info, which
+        # goes into the term table as W3FieldWriter.finish_term puts it.
+        whole_term = getattr(postwriter, "whole_term_writer", None)
+        if whole_term is not None:
+            whole_term = whole_term(schema[fieldname].format)
+            add_term_info = fieldwriter._tindex.add
+            field_key = pack_ushort(fieldwriter._fieldid)
         add = fieldwriter.add
         for _fieldname, term, postings in field_terms:
-            fieldwriter.start_term(term)
             docs, weights, values = postings.docs, postings.weights, postings.values
             if docs and min(docs) < 0:  # Whoosh's marker for spelling words, not postings
                 kept = [i for i, docnum in enumerate(docs) if docnum >= 0]
                 docs = array("i", (docs[i] for i in kept))
                 weights = array("d", (weights[i] for i in kept))
                 values = [values[i] for i in kept]
+            if whole_term is not None:
+                info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
+                if info is not None:
+                    add_term_info(field_key + term, info)
+                    continue
+            fieldwriter.start_term(term)
             if bulk is not None:
                 bulk(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
             else:

@@ -10,9 +10,15 @@ lengths) are the ones Whoosh would have written. A field whose analyzer has no
 plan, or whose format is not plain positions, is indexed by Whoosh's own path.
 """
 
+from whoosh.fields import ID, NUMERIC
 from whoosh.formats import Positions
 
 from analyzers.word_terms import index_plan
+
+
+# Fields (exact types) whose postings are remembered by value, and how many values.
+_WHOLE_VALUE_FIELDS = (ID, NUMERIC)
+_VALUES_KEPT = 10_000
 
 
 class SharedAnalysisWriting:
@@ -30,9 +36,24 @@ class SharedAnalysisWriting:
                 plan = index_plan(field.analyzer) if (
                     field.indexed and type(field.format) is Positions) else None
                 if plan is not None:
-                    plans[name] = (plan, _encoder(field.format))
+                    plans[name] = (plan, PositionValues(field.format))
             self._plans = plans
         return self._plans
+
+    def _value_postings(self, fieldname, field, value):
+        """``field.index(value)``, kept for fields whose value repeats from paragraph to
+        paragraph (a file's path and name, the language, paragraph numbers): an ID or
+        NUMERIC field's postings are a function of the value alone."""
+        if type(field) not in _WHOLE_VALUE_FIELDS or not isinstance(value, (str, int)):
+            return field.index(value)
+        cache = self.__dict__.setdefault("_postings_of_value", {})
+        key = (fieldname, type(value), value)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= _VALUES_KEPT:
+                cache.clear()
+            found = cache[key] = list(field.index(value))
+        return found
 
     def add_document(self, **fields):
         plans = self._index_plans()
@@ -45,6 +66,7 @@ class SharedAnalysisWriting:
         docnum = self.docnum
         add_post = self.pool.add
         add_terms = getattr(self.pool, "add_document_terms", None)  # one call per field
+        add_positions = getattr(self.pool, "add_document_positions", None)  # text terms
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -73,16 +95,20 @@ class SharedAnalysisWriting:
                         if scorable:
                             length = sum(map(len, positions.values()))
                         boost = field.format.field_boost
-                        # weights as Whoosh computes them: a sum of 1.0 boosts, times both
-                        items = [(term.encode("utf-8"), len(where) * boost * fieldboost,
-                                  encode(where)) for term, where in positions.items()]
-                        if add_terms is not None:
-                            add_terms(fieldname, docnum, items)
+                        if add_positions is not None:
+                            add_positions(fieldname, docnum, positions, encode, boost, fieldboost)
                         else:
-                            for tbytes, weight, vbytes in items:
-                                add_post((fieldname, tbytes, docnum, weight, vbytes))
+                            # weights as Whoosh computes them: a sum of 1.0 boosts, times both
+                            items = [(term.encode("utf-8"), len(where) * boost * fieldboost,
+                                      encode(where)) for term, where in positions.items()]
+                            if add_terms is not None:
+                                add_terms(fieldname, docnum, items)
+                            else:
+                                for tbytes, weight, vbytes in items:
+                                    add_post((fieldname, tbytes, docnum, weight, vbytes))
                     else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
+                        for tbytes, freq, weight, vbytes in self._value_postings(
+                                fieldname, field, value):
                             weight *= fieldboost
                             if scorable:
                                 length += freq
@@ -102,17 +128,30 @@ class SharedAnalysisWriting:
         self.docnum += 1
 
 
-def _encoder(format_):
-    """``format_.encode``, remembering the value of a lone position (most postings)."""
-    encode = format_.encode
-    _single_position: dict[int, bytes] = {}
+class PositionValues:
+    """A positions format's values: ``self(positions)`` is ``format_.encode(positions)``,
+    and ``lone[position]`` the value of a lone position (most postings), made once
+    and then read without a Python call."""
 
-    def encoded(where: list[int]) -> bytes:
+    __slots__ = ("encode", "lone")
+
+    def __init__(self, format_):
+        self.encode = format_.encode
+        self.lone = _LonePositions(self.encode)
+
+    def __call__(self, where: list[int]) -> bytes:
         if len(where) == 1:
-            pos = where[0]
-            value = _single_position.get(pos)
-            if value is None:
-                value = _single_position[pos] = encode(where)
-            return value
-        return encode(where)
-    return encoded
+            return self.lone[where[0]]
+        return self.encode(where)
+
+
+class _LonePositions(dict):
+    __slots__ = ("encode",)
+
+    def __init__(self, encode):
+        super().__init__()
+        self.encode = encode
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = self.encode([position])
+        return value

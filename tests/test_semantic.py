@@ -102,6 +102,45 @@ def test_embeddings_follow_adds_changes_and_deletes(corpus, tmp_path):
         assert plain.search("мост").ranking == "hybrid"
 
 
+def test_an_index_with_live_keys_in_the_first_format_keeps_working(corpus, tmp_path):
+    from search.semantic.live_keys import load_live
+
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    # Rewrite the live keys as the first semantic indexes saved them (live.json, hex keys).
+    folder = store_folder(tmp_path / "index")
+    generation, live = load_live(folder / "live.npz")
+    paths = {}
+    for path, key in zip(np.repeat(live._paths, live._counts), live.array().tolist()):
+        paths[path] = paths.get(path, "") + f"{key:016x}"
+    (folder / "live.json").write_text(json.dumps({"generation": generation, "paths": paths}))
+    (folder / "live.npz").unlink()
+    assert is_semantic(tmp_path / "index")
+
+    # A plain Index still sees the setting: it updates the embeddings, does not drop them.
+    write(corpus, "b.txt", "Spring floods reached the villages.")
+    with Index(tmp_path / "index") as plain:
+        assert plain.search("пожары").ranking == "hybrid"
+        assert plain.update([corpus]).embedded == 1
+        assert stored_keys(plain.path) == index_keys(plain)
+        assert content_key("Су тасқыны кезеңіне дайындық басталды.") not in stored_keys(plain.path)
+        assert plain.search("floods").ranking == "hybrid"
+    assert (folder / "live.npz").exists() and not (folder / "live.json").exists()
+
+
+def test_damaged_live_keys_are_one_clear_error(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    with Index(tmp_path / "index", semantic=True) as index:
+        index.update([corpus])
+    (store_folder(tmp_path / "index") / "live.npz").write_bytes(b"not a zip")
+    write(corpus, "b.txt", "Спасатели работали всю ночь.")
+    with pytest.raises(IzdeError, match="live.npz is damaged.*--no-semantic"):
+        Index(tmp_path / "index").update([corpus])
+
+
 def test_rebuild_reuses_embeddings_and_records_follow_too(tmp_path):
     embedder = CountingEmbedder()
     index = Index(tmp_path / "index", semantic=embedder)

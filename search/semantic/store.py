@@ -161,8 +161,9 @@ class EmbeddingStore:
                 os.fsync(out.fileno())
             os.replace(temporary, path)
 
-    def compact(self, live: set[int], min_dead_share: float = 0.1, max_batches: int = 64) -> int:
-        """Drop keys not in ``live`` (and merge batches) when worth it; returns keys dropped.
+    def compact(self, live, min_dead_share: float = 0.1, max_batches: int = 64) -> int:
+        """Drop keys not in ``live`` (a set or an array of keys, repeats allowed) and merge
+        batches, when worth it; returns keys dropped.
 
         Rewriting is proportional to the store, so it waits until a tenth is dead
         or batches pile up; the dead keys are unreachable meanwhile (no paragraph
@@ -170,8 +171,14 @@ class EmbeddingStore:
         """
         self.refresh()
         total = len(self._sorted_keys)
-        keep = np.fromiter(live, np.uint64, len(live)) if live else np.empty(0, np.uint64)
-        keep = np.intersect1d(keep, self._sorted_keys)
+        if isinstance(live, (set, frozenset)):
+            live = np.fromiter(live, np.uint64, len(live))
+        live = np.unique(np.asarray(live, np.uint64))
+        # the store's keys are sorted and unique: look them up rather than intersect1d,
+        # which sorts both again (90 ms at 100k keys)
+        at = np.minimum(np.searchsorted(live, self._sorted_keys), max(len(live) - 1, 0))
+        keep = self._sorted_keys[live[at] == self._sorted_keys] if len(live) \
+            else np.empty(0, np.uint64)
         dead = total - len(keep)
         if dead <= min_dead_share * total and len(self._meta["batches"]) <= max_batches:
             return 0

@@ -250,6 +250,38 @@ def test_cli_reports_which_ranking_ranked(corpus, tmp_path):
     assert "**пожары**" in hybrid["hits"][0]["snippet"]  # snippets as in lexical mode
 
 
+def test_a_new_searcher_reuses_the_vectors_of_unchanged_segments(tmp_path, monkeypatch):
+    from search.semantic.hybrid import HybridRanker
+    from search.semantic.nearest import LiveVectors, SegmentVectors
+
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — ең ірі қала."},
+                          {"id": "n2", "text": "Astana is the capital."}])
+    index.add_paragraphs([{"id": "n3", "text": "Лесные пожары в области Абай."}])
+    ranker = HybridRanker(index.path, embedder)
+    ranker.live_vectors(index.searcher())
+    read = []
+    original = SegmentVectors.read.__func__
+    monkeypatch.setattr(SegmentVectors, "read", classmethod(
+        lambda cls, reader, store: read.append(reader) or original(cls, reader, store)))
+    # Replacing n1 deletes it from an old segment and writes a new one.
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — оңтүстік астана."}])
+    searcher = index.searcher()
+    live = ranker.live_vectors(searcher)
+    assert len(read) == 1  # only the new segment's paragraphs were read and hashed
+    fresh = LiveVectors(ranker.store, searcher)  # no cache: every segment read again
+    assert len(read) == 1 + 3 and len(live) == len(fresh) == 3
+    query = embedder.encode_queries(["капитал"])[0]
+    by_docnum = dict(zip(live.docnums.tolist(), live.cosines(query).tolist()))
+    assert by_docnum == pytest.approx(dict(zip(fresh.docnums.tolist(),
+                                               fresh.cosines(query).tolist())))
+    texts = {docnum: fields["text"] for docnum, fields in searcher.reader().iter_docs()}
+    assert {texts[d] for d, _ in live.nearest(live.cosines(query), 5)} == {
+        "Astana is the capital.", "Лесные пожары в области Абай.", "Алматы — оңтүстік астана."}
+    index.close()
+
+
 def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):
     store = EmbeddingStore(tmp_path / "embeddings")
     store.create("model-a", 4)

@@ -137,8 +137,9 @@ class EmbeddingStore:
         found = self._sorted_keys[at] == wanted
         rows = self._order[at]
         batches = np.searchsorted(self._offsets, rows, side="right") - 1
-        for i in np.flatnonzero(found):
-            out[i] = self._vectors[batches[i]][rows[i] - self._offsets[batches[i]]]
+        for batch in np.unique(batches[found]):  # one gather per batch, not one per row
+            where = np.flatnonzero(found & (batches == batch))
+            out[where] = self._vectors[batch][rows[where] - self._offsets[batch]]
         return out, found
 
     # -- writing (only under the index's write lock) ----------------------------

@@ -137,7 +137,7 @@ def test_damaged_live_keys_are_one_clear_error(corpus, tmp_path):
         index.update([corpus])
     (store_folder(tmp_path / "index") / "live.npz").write_bytes(b"not a zip")
     write(corpus, "b.txt", "Спасатели работали всю ночь.")
-    with pytest.raises(IzdeError, match="live.npz is damaged.*--no-semantic"):
+    with pytest.raises(IzdeError, match="live.npz is damaged.*--rebuild"):
         Index(tmp_path / "index").update([corpus])
 
 
@@ -152,6 +152,52 @@ def test_rebuild_reuses_embeddings_and_records_follow_too(tmp_path):
     index.update([], rebuild=True)  # records are dropped by a rebuild of files: no keys live
     assert stored_keys(index.path) == index_keys(index) == set()
     index.close()
+
+
+def _delete_a_segment(folder: Path):
+    next(folder.glob("*.seg")).unlink()
+
+
+def _delete_the_manifest(folder: Path):
+    (folder / "izde-manifest.json").unlink()
+
+
+@pytest.mark.parametrize("damage", [_delete_a_segment, _delete_the_manifest])
+def test_rebuilding_a_damaged_index_embeds_nothing_again(corpus, tmp_path, damage):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    assert len(embedder.passages) == 3
+    damage(tmp_path / "index")  # the rebuild wipes the index's files, not its embeddings
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        assert index.update([corpus], rebuild=True).embedded == 0
+        assert embedder.passages == []  # every vector came from the store, by content key
+        assert stored_keys(index.path) == index_keys(index) and len(index_keys(index)) == 3
+        assert index.search("пожары").ranking == "hybrid"
+    # The setting survived too: a plain Index keeps embedding on the next update.
+    write(corpus, "c.txt", "Spring floods reached the villages.")
+    with Index(tmp_path / "index") as plain:
+        assert plain.update([corpus]).embedded == 1
+
+
+def test_rebuild_replaces_a_damaged_embedding_store(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    folder = store_folder(tmp_path / "index")
+    (folder / "store.json").write_text("[]")
+    (folder / "live.npz").write_bytes(b"damaged")
+    with pytest.raises(IzdeError, match="damaged.*izde index --rebuild"):
+        Index(tmp_path / "index", semantic=embedder).update([corpus])
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        assert index.update([corpus], rebuild=True).embedded == 1  # nothing to reuse
+        assert stored_keys(index.path) == index_keys(index)
+        assert index.search("пожары").ranking == "hybrid"
 
 
 def test_killed_while_embedding_keeps_the_index_and_the_finished_batches(corpus, tmp_path):

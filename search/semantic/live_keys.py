@@ -110,8 +110,8 @@ def load_live(path: Path) -> tuple[int, LiveKeys] | None:
             raise ValueError("paths, counts and keys disagree")
         return generation, LiveKeys(paths, counts, keys)
     except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise CorruptIndexError(f"{path} is damaged ({error}); drop the embeddings with "
-                                f"`izde index --no-semantic`") from None
+        raise CorruptIndexError(f"{path} is damaged ({error}); rebuild the index with "
+                                f"`izde index --rebuild`") from None
 
 
 def _load_json(path: Path) -> tuple[int, LiveKeys]:

@@ -95,8 +95,8 @@ class EmbeddingStore:
                 return
             except FileNotFoundError:
                 continue  # a compaction removed a batch between reading the list and opening it
-        raise CorruptIndexError(f"{self.folder} is damaged or missing; rebuild its embeddings "
-                                f"with `izde index --no-semantic` then `izde index --semantic`")
+        raise CorruptIndexError(f"{self.folder} is damaged or missing; rebuild the index and "
+                                f"its embeddings with `izde index --rebuild`")
 
     def _load(self, stamp) -> None:
         try:
@@ -107,9 +107,9 @@ class EmbeddingStore:
                 vectors.append(np.load(self.folder / f"{batch}.vectors.npy", mmap_mode="r"))
         except FileNotFoundError:
             raise
-        except (ValueError, KeyError, OSError) as error:
-            raise CorruptIndexError(f"{self.folder} is damaged ({error}); drop it with "
-                                    f"`izde index --no-semantic`") from None
+        except (ValueError, KeyError, TypeError, OSError) as error:
+            raise CorruptIndexError(f"{self.folder} is damaged ({error}); rebuild the index and "
+                                    f"its embeddings with `izde index --rebuild`") from None
         all_keys = np.concatenate(keys) if keys else np.empty(0, np.uint64)
         self._order = np.argsort(all_keys, kind="stable")
         self._sorted_keys = all_keys[self._order]
@@ -195,6 +195,23 @@ class EmbeddingStore:
                 (self.folder / f"{name}.{suffix}.npy").unlink(missing_ok=True)
         self.remove_debris()
         return dead
+
+    def damage(self) -> str | None:
+        """Why the store cannot be read (a file lost or unreadable), or None."""
+        try:
+            self.refresh()
+        except CorruptIndexError as error:
+            return str(error)
+        return None
+
+    def discard(self) -> None:
+        """Delete the store's own files (``store.json`` first: no batch outlives it named)."""
+        (self.folder / STORE_FILE).unlink(missing_ok=True)
+        for path in self.folder.iterdir():
+            if path.name.endswith(".npy") or (path.name.startswith(".") and
+                                              path.name.endswith(".tmp")):
+                path.unlink(missing_ok=True)
+        self._stamp, self._meta = None, {}
 
     def remove_debris(self) -> None:
         """Files a killed writer left: batches ``store.json`` does not name, temporaries."""

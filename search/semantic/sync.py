@@ -78,15 +78,17 @@ class EmbeddingSync:
         if check is not None:
             check()  # fail before any indexing when the model cannot run
         generation = writer.generation - 1
-        self._promote_pending(generation)
+        self._promote_pending(generation, clears)
+        if clears and self.store.exists and self.store.damage():
+            self.store.discard()  # a rebuild re-embeds what a damaged store held
         if self.store.exists:
             self.store.check_embedder(self.embedder.name, self.embedder.dimension)
             self.store.remove_debris()
         else:
             self.store.create(self.embedder.name, self.embedder.dimension)
         self._stored = self.store.keys()
-        saved = load_live(self.folder / LIVE_FILE) or load_live(self.folder / LEGACY_LIVE_FILE)
-        if not clears:
+        if not clears:  # a commit replacing every paragraph needs no saved live keys
+            saved = load_live(self.folder / LIVE_FILE) or load_live(self.folder / LEGACY_LIVE_FILE)
             if saved is not None and saved[0] == generation:
                 self.live = saved[1]
             else:
@@ -112,14 +114,15 @@ class EmbeddingSync:
         at = int(np.searchsorted(self._stored, np.uint64(key)))
         return at < len(self._stored) and int(self._stored[at]) == key
 
-    def _promote_pending(self, generation: int) -> None:
-        """A commit killed after it landed but before its live keys were promoted."""
+    def _promote_pending(self, generation: int, clears: bool) -> None:
+        """A commit killed after it landed but before its live keys were promoted
+        (``clears``: this commit replaces them anyway, so just drop them)."""
         for pending_name, live_name in ((LIVE_PENDING, LIVE_FILE),
                                         (LEGACY_LIVE_PENDING, LEGACY_LIVE_FILE)):
             pending = self.folder / pending_name
             if not pending.exists():
                 continue
-            saved = load_live(pending)
+            saved = None if clears else load_live(pending)
             if saved is not None and saved[0] == generation:
                 os.replace(pending, self.folder / live_name)
                 if live_name == LIVE_FILE:

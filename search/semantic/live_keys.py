@@ -92,6 +92,8 @@ class LiveKeys:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
+        self._paths, self._counts, self._keys = paths, counts, keys  # merged once
+        self._where, self.changed = None, {}
 
 
 def load_live(path: Path) -> tuple[int, LiveKeys] | None:

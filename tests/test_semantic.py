@@ -131,6 +131,40 @@ def test_an_index_with_live_keys_in_the_first_format_keeps_working(corpus, tmp_p
     assert (folder / "live.npz").exists() and not (folder / "live.json").exists()
 
 
+def test_live_keys_of_a_commit_killed_before_promoting_them_are_promoted(
+        corpus, tmp_path, monkeypatch):
+    from search.semantic.live_keys import load_live
+    from search.semantic.sync import EmbeddingSync
+
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    folder = store_folder(tmp_path / "index")
+    # The next commit lands, then the process dies before live.pending.npz is promoted.
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    with monkeypatch.context() as patch:
+        patch.setattr(EmbeddingSync, "committed", lambda self: None)
+        with Index(tmp_path / "index", semantic=embedder) as index:
+            index.update([corpus])
+    assert (folder / "live.pending.npz").exists()
+
+    added = []
+    original = EmbeddingSync.added
+    monkeypatch.setattr(EmbeddingSync, "added",
+                        lambda self, fields: added.append(fields["text"]) or original(self, fields))
+    write(corpus, "c.txt", "Spring floods reached the villages.")
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+        # The pending keys were the landed commit's: promoted, not rebuilt from the index.
+        assert added == ["Spring floods reached the villages."]
+        assert embedder.passages == added
+        assert stored_keys(index.path) == index_keys(index)
+    assert not (folder / "live.pending.npz").exists()
+    assert load_live(folder / "live.npz")[1].array().size == 4
+
+
 def test_damaged_live_keys_are_one_clear_error(corpus, tmp_path):
     write(corpus, "a.txt", "Лесные пожары в области Абай.")
     with Index(tmp_path / "index", semantic=True) as index:

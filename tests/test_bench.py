@@ -184,3 +184,13 @@ def test_bench_run_semantic_reports_throughput_size_and_latency_from_a_sample(sm
 def test_bench_run_semantic_refuses_shards():
     result = CliRunner().invoke(main, ["bench", "run", str(SEEDS), "--semantic", "--shards", "2"])
     assert result.exit_code != 0 and "--semantic measures one index" in result.output
+
+
+def test_semantic_scale_bench_runs_without_the_model(tmp_path):
+    from search.bench.semantic_scale import measure_semantic_scale
+
+    figures = measure_semantic_scale(300, tmp_path / "index", dimension=8)
+    # The update replaced a paragraph: still 300, each with a vector, the keys in live.npz.
+    assert figures["paragraphs"] == 300
+    assert set(figures["live_keys_bytes"]) == {"live.npz"}
+    assert figures["query_cosines_median_ms"] >= 0

@@ -102,6 +102,79 @@ def test_embeddings_follow_adds_changes_and_deletes(corpus, tmp_path):
         assert plain.search("мост").ranking == "hybrid"
 
 
+def test_an_index_with_live_keys_in_the_first_format_keeps_working(corpus, tmp_path):
+    from search.semantic.live_keys import load_live
+
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    # Rewrite the live keys as the first semantic indexes saved them (live.json, hex keys).
+    folder = store_folder(tmp_path / "index")
+    generation, live = load_live(folder / "live.npz")
+    paths = {}
+    for path, key in zip(np.repeat(live._paths, live._counts), live.array().tolist()):
+        paths[path] = paths.get(path, "") + f"{key:016x}"
+    (folder / "live.json").write_text(json.dumps({"generation": generation, "paths": paths}))
+    (folder / "live.npz").unlink()
+    assert is_semantic(tmp_path / "index")
+
+    # A plain Index still sees the setting: it updates the embeddings, does not drop them.
+    write(corpus, "b.txt", "Spring floods reached the villages.")
+    with Index(tmp_path / "index") as plain:
+        assert plain.search("пожары").ranking == "hybrid"
+        assert plain.update([corpus]).embedded == 1
+        assert stored_keys(plain.path) == index_keys(plain)
+        assert content_key("Су тасқыны кезеңіне дайындық басталды.") not in stored_keys(plain.path)
+        assert plain.search("floods").ranking == "hybrid"
+    assert (folder / "live.npz").exists() and not (folder / "live.json").exists()
+
+
+def test_live_keys_of_a_commit_killed_before_promoting_them_are_promoted(
+        corpus, tmp_path, monkeypatch):
+    from search.semantic.live_keys import load_live
+    from search.semantic.sync import EmbeddingSync
+
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    folder = store_folder(tmp_path / "index")
+    # The next commit lands, then the process dies before live.pending.npz is promoted.
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    with monkeypatch.context() as patch:
+        patch.setattr(EmbeddingSync, "committed", lambda self: None)
+        with Index(tmp_path / "index", semantic=embedder) as index:
+            index.update([corpus])
+    assert (folder / "live.pending.npz").exists()
+
+    added = []
+    original = EmbeddingSync.added
+    monkeypatch.setattr(EmbeddingSync, "added",
+                        lambda self, fields: added.append(fields["text"]) or original(self, fields))
+    write(corpus, "c.txt", "Spring floods reached the villages.")
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+        # The pending keys were the landed commit's: promoted, not rebuilt from the index.
+        assert added == ["Spring floods reached the villages."]
+        assert embedder.passages == added
+        assert stored_keys(index.path) == index_keys(index)
+    assert not (folder / "live.pending.npz").exists()
+    assert load_live(folder / "live.npz")[1].array().size == 4
+
+
+def test_damaged_live_keys_are_one_clear_error(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    with Index(tmp_path / "index", semantic=True) as index:
+        index.update([corpus])
+    (store_folder(tmp_path / "index") / "live.npz").write_bytes(b"not a zip")
+    write(corpus, "b.txt", "Спасатели работали всю ночь.")
+    with pytest.raises(IzdeError, match="live.npz is damaged.*--rebuild"):
+        Index(tmp_path / "index").update([corpus])
+
+
 def test_rebuild_reuses_embeddings_and_records_follow_too(tmp_path):
     embedder = CountingEmbedder()
     index = Index(tmp_path / "index", semantic=embedder)
@@ -113,6 +186,52 @@ def test_rebuild_reuses_embeddings_and_records_follow_too(tmp_path):
     index.update([], rebuild=True)  # records are dropped by a rebuild of files: no keys live
     assert stored_keys(index.path) == index_keys(index) == set()
     index.close()
+
+
+def _delete_a_segment(folder: Path):
+    next(folder.glob("*.seg")).unlink()
+
+
+def _delete_the_manifest(folder: Path):
+    (folder / "izde-manifest.json").unlink()
+
+
+@pytest.mark.parametrize("damage", [_delete_a_segment, _delete_the_manifest])
+def test_rebuilding_a_damaged_index_embeds_nothing_again(corpus, tmp_path, damage):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.", "Спасатели работали всю ночь.")
+    write(corpus, "b.txt", "Су тасқыны кезеңіне дайындық басталды.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    assert len(embedder.passages) == 3
+    damage(tmp_path / "index")  # the rebuild wipes the index's files, not its embeddings
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        assert index.update([corpus], rebuild=True).embedded == 0
+        assert embedder.passages == []  # every vector came from the store, by content key
+        assert stored_keys(index.path) == index_keys(index) and len(index_keys(index)) == 3
+        assert index.search("пожары").ranking == "hybrid"
+    # The setting survived too: a plain Index keeps embedding on the next update.
+    write(corpus, "c.txt", "Spring floods reached the villages.")
+    with Index(tmp_path / "index") as plain:
+        assert plain.update([corpus]).embedded == 1
+
+
+def test_rebuild_replaces_a_damaged_embedding_store(corpus, tmp_path):
+    write(corpus, "a.txt", "Лесные пожары в области Абай.")
+    embedder = CountingEmbedder()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        index.update([corpus])
+    folder = store_folder(tmp_path / "index")
+    (folder / "store.json").write_text("[]")
+    (folder / "live.npz").write_bytes(b"damaged")
+    with pytest.raises(IzdeError, match="damaged.*izde index --rebuild"):
+        Index(tmp_path / "index", semantic=embedder).update([corpus])
+    embedder.passages.clear()
+    with Index(tmp_path / "index", semantic=embedder) as index:
+        assert index.update([corpus], rebuild=True).embedded == 1  # nothing to reuse
+        assert stored_keys(index.path) == index_keys(index)
+        assert index.search("пожары").ranking == "hybrid"
 
 
 def test_killed_while_embedding_keeps_the_index_and_the_finished_batches(corpus, tmp_path):
@@ -209,6 +328,38 @@ def test_cli_reports_which_ranking_ranked(corpus, tmp_path):
     assert (hybrid["ranking"], lexical["ranking"]) == ("hybrid", "lexical")
     assert hybrid["hits"][0]["path"] == lexical["hits"][0]["path"]
     assert "**пожары**" in hybrid["hits"][0]["snippet"]  # snippets as in lexical mode
+
+
+def test_a_new_searcher_reuses_the_vectors_of_unchanged_segments(tmp_path, monkeypatch):
+    from search.semantic.hybrid import HybridRanker
+    from search.semantic.nearest import LiveVectors, SegmentVectors
+
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — ең ірі қала."},
+                          {"id": "n2", "text": "Astana is the capital."}])
+    index.add_paragraphs([{"id": "n3", "text": "Лесные пожары в области Абай."}])
+    ranker = HybridRanker(index.path, embedder)
+    ranker.live_vectors(index.searcher())
+    read = []
+    original = SegmentVectors.read.__func__
+    monkeypatch.setattr(SegmentVectors, "read", classmethod(
+        lambda cls, reader, store: read.append(reader) or original(cls, reader, store)))
+    # Replacing n1 deletes it from an old segment and writes a new one.
+    index.add_paragraphs([{"id": "n1", "text": "Алматы — оңтүстік астана."}])
+    searcher = index.searcher()
+    live = ranker.live_vectors(searcher)
+    assert len(read) == 1  # only the new segment's paragraphs were read and hashed
+    fresh = LiveVectors(ranker.store, searcher)  # no cache: every segment read again
+    assert len(read) == 1 + 3 and len(live) == len(fresh) == 3
+    query = embedder.encode_queries(["капитал"])[0]
+    by_docnum = dict(zip(live.docnums.tolist(), live.cosines(query).tolist()))
+    assert by_docnum == pytest.approx(dict(zip(fresh.docnums.tolist(),
+                                               fresh.cosines(query).tolist())))
+    texts = {docnum: fields["text"] for docnum, fields in searcher.reader().iter_docs()}
+    assert {texts[d] for d, _ in live.nearest(live.cosines(query), 5)} == {
+        "Astana is the capital.", "Лесные пожары в области Абай.", "Алматы — оңтүстік астана."}
+    index.close()
 
 
 def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):

@@ -30,7 +30,7 @@ from search.query.syntax import is_plain_words, query_languages
 from search.semantic.embedder import content_key, passage_text
 from search.semantic.fusion import Fusion
 from search.semantic.hybrid import FUSION, semantic_query_text
-from search.semantic.setting import default_embedder, store_folder
+from search.semantic.setting import default_embedder, is_semantic, store_folder
 from search.semantic.store import EmbeddingStore
 
 GRID_POOLS = (20, 50, 100)      # DEPTH (100) is the deepest the evaluation reads
@@ -257,7 +257,7 @@ def _evaluate_in(folder: Path, corpus_path, queries, qrels, embedder, progress, 
     started = time.perf_counter()
     index = Index(folder, semantic=embedder)
     try:
-        if not index.exists or not (store_folder(folder) / "live.json").exists():
+        if not index.exists or not is_semantic(folder):
             corpus = read_jsonl(corpus_path, ("id", "text"))
             index.add_paragraphs(corpus, progress=(
                 lambda done, total, label: progress(

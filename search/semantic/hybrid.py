@@ -51,11 +51,13 @@ class HybridRanker:
         self.pool = fusion.pool
         self.store.check_embedder(embedder.name, embedder.dimension)
         self._live: tuple[object, LiveVectors] | None = None
+        self._segments: dict = {}  # segment id -> its vectors, reused by the next searcher
 
     def live_vectors(self, searcher) -> LiveVectors:
-        """The embeddings of what ``searcher`` sees (built once per searcher)."""
+        """The embeddings of what ``searcher`` sees (built once per searcher, from the
+        previous searcher's segments where they are the same)."""
         if self._live is None or self._live[0] is not searcher:
-            self._live = (searcher, LiveVectors(self.store, searcher))
+            self._live = (searcher, LiveVectors(self.store, searcher, self._segments))
         return self._live[1]
 
     def rescore(self, searcher, hits: list[tuple[int, float]], query_text: str,

@@ -8,7 +8,8 @@ from pathlib import Path
 from search.semantic.errors import NotSemanticError
 
 STORE_FOLDER = "embeddings"
-LIVE_FILE = "live.json"  # written by every semantic commit: its presence is the setting
+LIVE_FILE = "live.npz"  # written by every semantic commit: its presence is the setting
+LEGACY_LIVE_FILE = "live.json"  # the same, as the first semantic indexes wrote it
 
 _default_embedder = None
 
@@ -19,7 +20,8 @@ def store_folder(index_path: Path) -> Path:
 
 def is_semantic(index_path: Path) -> bool:
     """True when the index keeps embeddings: its last commit wrote their live keys."""
-    return (store_folder(index_path) / LIVE_FILE).exists()
+    folder = store_folder(index_path)
+    return (folder / LIVE_FILE).exists() or (folder / LEGACY_LIVE_FILE).exists()
 
 
 def default_embedder():

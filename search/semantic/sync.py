@@ -8,15 +8,15 @@ saved as it lands (:meth:`EmbeddingStore.append`): a process killed meanwhile
 loses at most one batch and the index keeps its last commit; the next update
 re-adds the same paragraphs and finds their embeddings already stored.
 
-The live keys are saved as ``live.pending.json`` bound to the commit's
+The live keys (:mod:`search.semantic.live_keys`) are saved as
+``live.pending.npz`` bound to the commit's
 generation and promoted after it lands, as the manifest is
 (:mod:`search.ingest.manifest`), so the keys a commit deletes are dropped with
-it; the store is then compacted when enough of it is dead. ``live.json`` is
-also the index's semantic setting: an index that has it keeps embeddings
+it; the store is then compacted when enough of it is dead. ``live.npz`` (or
+``live.json``, the first format) is also the index's semantic setting: an index that has it keeps embeddings
 through later updates.
 """
 
-import json
 import os
 import shutil
 import time
@@ -27,41 +27,16 @@ import numpy as np
 
 from search.errors import CorruptIndexError
 from search.semantic.embedder import Embedder, content_key, passage_text
-from search.semantic.setting import LIVE_FILE, store_folder
+from search.semantic.live_keys import LiveKeys, load_live
+from search.semantic.setting import LEGACY_LIVE_FILE, LIVE_FILE, store_folder
 from search.semantic.store import EmbeddingStore
 
-LIVE_PENDING = "live.pending.json"
+LIVE_PENDING = "live.pending.npz"
+LEGACY_LIVE_PENDING = "live.pending.json"  # what the first format's writer left if killed
 BATCH = 32                # paragraphs embedded (and saved) at a time
 EMBEDDING_STAGE = "embedding"  # the label progress callbacks get while embedding
 
 Progress = Callable[[int, int, str], None]
-
-
-def _load_live(folder: Path, name: str) -> tuple[int, dict[str, list[int]]] | None:
-    path = folder / name
-    if not path.exists():
-        return None
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        live = {p: [int(h[i:i + 16], 16) for i in range(0, len(h), 16)]
-                for p, h in raw["paths"].items()}
-        return int(raw["generation"]), live
-    except (ValueError, KeyError, TypeError) as error:
-        raise CorruptIndexError(f"{path} is damaged ({error}); drop the embeddings with "
-                                f"`izde index --no-semantic`") from None
-
-
-def _save_live(folder: Path, name: str, generation: int, live: dict[str, list[int]]) -> None:
-    path = folder / name
-    temporary = path.with_name(f".{name}.tmp")
-    # Keys as 16 hex digits run together: a third of the size of a JSON list of ints.
-    payload = {"generation": generation,
-               "paths": {p: "".join(f"{k:016x}" for k in keys) for p, keys in live.items()}}
-    with open(temporary, "w", encoding="utf-8") as out:
-        json.dump(payload, out, ensure_ascii=False)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
 
 
 class TrackingWriter:
@@ -92,9 +67,10 @@ class EmbeddingSync:
         self.embedder = embedder
         self.progress = progress
         self.store = EmbeddingStore(self.folder)
-        self.live: dict[str, list[int]] = {}
+        self.live = LiveKeys()
         self._texts: dict[int, str] = {}  # keys the store lacks -> the passage to embed
-        self._known: set[int] = set()
+        self._stored = np.empty(0, np.uint64)  # the store's keys when the write began, sorted
+        self._embedded: set[int] = set()  # and those embedded since
 
     def begin(self, writer, clears: bool):
         """The writer to write through; ``clears``: the commit replaces every paragraph."""
@@ -102,20 +78,17 @@ class EmbeddingSync:
         if check is not None:
             check()  # fail before any indexing when the model cannot run
         generation = writer.generation - 1
-        pending = _load_live(self.folder, LIVE_PENDING) if self.folder.exists() else None
-        if pending is not None:
-            if pending[0] == generation:
-                os.replace(self.folder / LIVE_PENDING, self.folder / LIVE_FILE)
-            else:
-                (self.folder / LIVE_PENDING).unlink()
+        self._promote_pending(generation, clears)
+        if clears and self.store.exists and self.store.damage():
+            self.store.discard()  # a rebuild re-embeds what a damaged store held
         if self.store.exists:
             self.store.check_embedder(self.embedder.name, self.embedder.dimension)
             self.store.remove_debris()
         else:
             self.store.create(self.embedder.name, self.embedder.dimension)
-        self._known = set(self.store.keys().tolist())
-        saved = _load_live(self.folder, LIVE_FILE)
-        if not clears:
+        self._stored = self.store.keys()
+        if not clears:  # a commit replacing every paragraph needs no saved live keys
+            saved = load_live(self.folder / LIVE_FILE) or load_live(self.folder / LEGACY_LIVE_FILE)
             if saved is not None and saved[0] == generation:
                 self.live = saved[1]
             else:
@@ -128,21 +101,40 @@ class EmbeddingSync:
     def added(self, fields: dict) -> None:
         passage = passage_text(fields)
         key = content_key(passage)
-        self.live.setdefault(fields["path"], []).append(key)
-        if key not in self._known:
+        self.live.add(fields["path"], key)
+        if not self._is_stored(key):
             self._texts[key] = passage
 
     def deleted(self, path: str) -> None:
-        self.live.pop(path, None)
+        self.live.delete(path)
 
-    def live_keys(self) -> set[int]:
-        return {key for keys in self.live.values() for key in keys}
+    def _is_stored(self, key: int) -> bool:
+        if key in self._embedded:
+            return True
+        at = int(np.searchsorted(self._stored, np.uint64(key)))
+        return at < len(self._stored) and int(self._stored[at]) == key
+
+    def _promote_pending(self, generation: int, clears: bool) -> None:
+        """A commit killed after it landed but before its live keys were promoted
+        (``clears``: this commit replaces them anyway, so just drop them)."""
+        for pending_name, live_name in ((LIVE_PENDING, LIVE_FILE),
+                                        (LEGACY_LIVE_PENDING, LEGACY_LIVE_FILE)):
+            pending = self.folder / pending_name
+            if not pending.exists():
+                continue
+            saved = None if clears else load_live(pending)
+            if saved is not None and saved[0] == generation:
+                os.replace(pending, self.folder / live_name)
+                if live_name == LIVE_FILE:
+                    (self.folder / LEGACY_LIVE_FILE).unlink(missing_ok=True)
+            else:
+                pending.unlink()
 
     def before_commit(self, generation: int) -> tuple[int, float]:
         """Embed what the store lacks, batch by batch; save the live keys as pending.
 
         Returns (paragraphs embedded, seconds)."""
-        live = self.live_keys()
+        live = self.live.changed_keys()  # what this write added that is still live
         todo = [key for key in self._texts if key in live]
         started = time.perf_counter()
         for start in range(0, len(todo), BATCH):
@@ -154,15 +146,16 @@ class EmbeddingSync:
                                         f"{vectors.shape} for {len(keys)} paragraphs, expected "
                                         f"dimension {self.embedder.dimension}")
             self.store.append(keys, vectors)
-            self._known.update(keys)
+            self._embedded.update(keys)
             if self.progress:
                 self.progress(start + len(keys), len(todo), EMBEDDING_STAGE)
-        _save_live(self.folder, LIVE_PENDING, generation, self.live)
+        self.live.save(self.folder / LIVE_PENDING, generation)
         return len(todo), time.perf_counter() - started
 
     def committed(self) -> None:
         os.replace(self.folder / LIVE_PENDING, self.folder / LIVE_FILE)
-        self.store.compact(self.live_keys())
+        (self.folder / LEGACY_LIVE_FILE).unlink(missing_ok=True)  # converted to LIVE_FILE
+        self.store.compact(self.live.array())
 
     def abandoned(self) -> None:
         (self.folder / LIVE_PENDING).unlink(missing_ok=True)
@@ -182,6 +175,7 @@ class NoEmbeddings:
     def committed(self) -> None:
         if self.drop and self.folder.exists():
             (self.folder / LIVE_FILE).unlink(missing_ok=True)  # the setting goes first
+            (self.folder / LEGACY_LIVE_FILE).unlink(missing_ok=True)
             shutil.rmtree(self.folder)
 
     def abandoned(self) -> None:

@@ -6,7 +6,8 @@ from whoosh.writing import SegmentWriter
 
 from generated_corpus import write_corpus
 from search.ingest.indexer import documents_for
-from search.storage.posting_pool import BYTES_PER_POSTING, TermPoolSegmentWriter, TermPostingPool
+from search.storage.posting_pool import (BYTES_PER_POSTING, BYTES_PER_TERM, TermPoolSegmentWriter,
+                                         TermPostingPool)
 from search.storage.schema import build_schema
 from search.storage.shared_analysis import PositionValues
 
@@ -59,8 +60,10 @@ def test_the_index_matches_whooshs_even_when_the_pool_spills_to_disk(documents, 
     stock = _build(tmp_path / "stock", SegmentWriter, [documents])
     pooled = _build(tmp_path / "pooled", TermPoolSegmentWriter, [documents], limitmb=1)
     postings, lengths = _postings(pooled)
-    # 1 MB of pool holds ~5,700 postings: these documents spilled at least two runs.
-    assert sum(map(len, postings.values())) > 2 * 1024 * 1024 // BYTES_PER_POSTING
+    # The pool counts each term once per run, so this is at most its estimate:
+    # past 2 MB, these documents spilled at least two runs.
+    assert (len(postings) * BYTES_PER_TERM
+            + sum(map(len, postings.values())) * BYTES_PER_POSTING) > 2 * 1024 * 1024
     assert (postings, lengths) == _postings(stock)
 
 
@@ -97,9 +100,10 @@ class _MemoryStore:
         (self.tmp_path / name).unlink()
 
 
-def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path):
+def test_a_terms_postings_from_several_runs_come_back_in_document_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("search.storage.posting_pool.BYTES_PER_TERM", 0)
     pool = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
-    pool.max_postings = 3  # a run every three postings
+    pool.max_bytes = 3 * BYTES_PER_POSTING  # a run every three postings
     for docnum in range(10):
         pool.add(("text_ru", b"\xd0\xbb\xd0\xb5\xd1\x81", docnum, 1.0, b""))
         if docnum % 2:
@@ -211,3 +215,21 @@ def _assert_phrases_match_whooshs(ix):
             assert [doc for doc, _ in ours] == [doc for doc, _ in theirs]
             assert [score for _, score in ours] == pytest.approx([score for _, score in theirs])
             assert len(ours) == (1 if query is phrase else searcher.doc_count())
+
+
+def test_the_pool_counts_its_memory_by_term_and_by_posting(tmp_path):
+    # A frequent term's postings are a few bytes each in its columns; a new term costs
+    # its own containers. 20,000 postings of one term stay in 1 MB of pool; 3,000
+    # terms of one posting each do not.
+    encode = PositionValues(_ReprFormat())
+    frequent = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    for docnum in range(20_000):
+        frequent.add_document_positions("f", docnum, {"лес": [0]}, encode)
+    assert frequent.runs == []
+    rare = TermPostingPool(_MemoryStore(tmp_path), limitmb=1)
+    for docnum in range(3_000):
+        rare.add_document_positions("f", docnum, {f"t{docnum}": [0]}, encode)
+    assert len(rare.runs) == 1
+    terms = [(f, t, list(p)) for f, t, p in rare.terms()]
+    assert len(terms) == 3_000 and terms[0] == ("f", b"t0", [(0, 1.0, b"[0]")])
+    rare.cleanup()

@@ -27,11 +27,16 @@ from whoosh.writing import SegmentWriter
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
 
-# Memory per pooled posting, the per-document data that comes with it included: turns
-# ``limitmb`` into a posting count. tracemalloc while adding 1,950 seed-like paragraphs
-# after 50 (warm caches): 140 bytes a posting as a tuple each, 84 in TermPostings
-# columns; the first figure, 185, was taken cold, so 185 * 84 / 140.
-BYTES_PER_POSTING = 110
+# The pool's memory as a sum per term and per posting, the two measured with
+# sys.getsizeof over the pool of the 10k bench build (1.33M postings, 124k terms,
+# no spill): a term costs ~392 bytes (its key, a TermPostings and its three empty
+# columns, a dict slot), a posting ~29 (its column entries with their slack, the
+# value bytes of several positions). Most terms have one to three postings, so a
+# flat figure per posting (110 bytes, taken with tracemalloc on 2,000 paragraphs)
+# overstated a large pool's size by half and spilled it early: a 10k build
+# spilled one run and merged it back, though its pool held 83 MiB of 128.
+BYTES_PER_TERM = 400
+BYTES_PER_POSTING = 32
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
@@ -77,7 +82,7 @@ class TermPostingPool:
 
     def __init__(self, tempstore, limitmb: int = 128):
         self.tempstore = tempstore
-        self.max_postings = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
+        self.max_bytes = limitmb * 1024 * 1024
         self.fieldnames: set[str] = set()  # read by Whoosh's multiprocessing writer
         self.runs: list[str] = []
         self._fields: dict[str, dict[bytes, TermPostings]] = {}
@@ -85,7 +90,7 @@ class TermPostingPool:
         # written, not once per posting. UTF-8 keeps code point order, so they sort
         # as their bytes do.
         self._words: dict[str, dict[str, TermPostings]] = {}
-        self._count = 0
+        self._bytes = 0  # estimated, from BYTES_PER_TERM and BYTES_PER_POSTING
 
     def add(self, posting: tuple) -> None:
         """Add one ``(fieldname, term bytes, docnum, weight, value bytes)`` posting.
@@ -102,17 +107,18 @@ class TermPostingPool:
             terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
         get = terms.get
-        added = 0
+        added = new = 0
         for term, weight, value in items:
             postings = get(term)
             if postings is None:
                 postings = terms[term] = TermPostings()
+                new += 1
             postings.docs.append(docnum)
             postings.weights.append(weight)
             postings.values.append(value)
             added += 1
-        self._count += added
-        if self._count >= self.max_postings:
+        self._bytes += added * BYTES_PER_POSTING + new * BYTES_PER_TERM
+        if self._bytes >= self.max_bytes:
             self._spill()
 
     def add_document_positions(self, fieldname: str, docnum: int, positions: dict,
@@ -127,15 +133,17 @@ class TermPostingPool:
             self.fieldnames.add(fieldname)
         get = terms.get
         lone, encode = values.lone, values.encode
+        new = 0
         for term, where in positions.items():
             postings = get(term)
             if postings is None:
                 postings = terms[term] = TermPostings()
+                new += 1
             postings.docs.append(docnum)
             postings.weights.append(len(where) * boost * fieldboost)
             postings.values.append(lone[where[0]] if len(where) == 1 else encode(where))
-        self._count += len(positions)
-        if self._count >= self.max_postings:
+        self._bytes += len(positions) * BYTES_PER_POSTING + new * BYTES_PER_TERM
+        if self._bytes >= self.max_bytes:
             self._spill()
 
     def terms(self):
@@ -165,7 +173,7 @@ class TermPostingPool:
 
     def _sorted_terms(self):
         fields, words = self._fields, self._words
-        self._fields, self._words, self._count = {}, {}, 0
+        self._fields, self._words, self._bytes = {}, {}, 0
         for fieldname in sorted(fields.keys() | words.keys()):
             terms = fields.get(fieldname, {})
             for word, postings in words.get(fieldname, {}).items():

@@ -65,8 +65,8 @@ class SharedAnalysisWriting:
         schema = self.schema
         docnum = self.docnum
         add_post = self.pool.add
-        add_terms = getattr(self.pool, "add_document_terms", None)  # one call per field
-        add_positions = getattr(self.pool, "add_document_positions", None)  # text terms
+        # The writer this mixes into pools in a TermPostingPool: one call per field, text terms.
+        add_positions = self.pool.add_document_positions
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -95,17 +95,7 @@ class SharedAnalysisWriting:
                         if scorable:
                             length = sum(map(len, positions.values()))
                         boost = field.format.field_boost
-                        if add_positions is not None:
-                            add_positions(fieldname, docnum, positions, encode, boost, fieldboost)
-                        else:
-                            # weights as Whoosh computes them: a sum of 1.0 boosts, times both
-                            items = [(term.encode("utf-8"), len(where) * boost * fieldboost,
-                                      encode(where)) for term, where in positions.items()]
-                            if add_terms is not None:
-                                add_terms(fieldname, docnum, items)
-                            else:
-                                for tbytes, weight, vbytes in items:
-                                    add_post((fieldname, tbytes, docnum, weight, vbytes))
+                        add_positions(fieldname, docnum, positions, encode, boost, fieldboost)
                     else:
                         for tbytes, freq, weight, vbytes in self._value_postings(
                                 fieldname, field, value):

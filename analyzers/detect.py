@@ -94,9 +94,14 @@ _RUSSIAN_ENDING = re.compile(
 
 def language_votes(text: str) -> tuple[int, int, int]:
     """(kazakh, russian, english) evidence counted over the words of ``text``."""
+    return _votes(*_cyrillic_words(text))
+
+
+def _cyrillic_words(text: str) -> tuple[str, list[str], Counter]:
+    """``text`` lowered once, its Cyrillic words, and those counted by :func:`_word_facts`."""
     lowered = text.lower()
     words = _CYRILLIC_WORD.findall(lowered)
-    return _votes(lowered, words, Counter(map(_word_facts, words)))
+    return lowered, words, Counter(map(_word_facts, words))
 
 
 def _votes(lowered: str, words: list[str], facts: Counter) -> tuple[int, int, int]:
@@ -199,9 +204,7 @@ def _neighbour_language(facts: Counter) -> bool:
 def detect_language(text: str, default: str = "ru") -> str:
     """Return "kk", "ru", "en" or "other" for a paragraph; ``default`` when there is
     no evidence."""
-    lowered = text.lower()  # once: the votes and the neighbour test read the same words
-    words = _CYRILLIC_WORD.findall(lowered)
-    facts = Counter(map(_word_facts, words))
+    lowered, words, facts = _cyrillic_words(text)  # the votes and the neighbour test share them
     kazakh, russian, english = _votes(lowered, words, facts)
     if english:
         return "kk" if is_latin_kazakh(text) else "en"

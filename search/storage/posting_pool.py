@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
+from search.storage.word_columns import WordColumns
 
 # The pool's memory as a sum per term and per posting, the two measured with
 # sys.getsizeof over the pool of the 10k bench build (1.33M postings, 124k terms,
@@ -37,6 +38,11 @@ from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
 # spilled one run and merged it back, though its pool held 83 MiB of 128.
 BYTES_PER_TERM = 400
 BYTES_PER_POSTING = 32
+# A word kept in a field's WordColumns costs 4 bytes (its term number), but a flush
+# sorts and cuts the words with numpy arrays of ~60 bytes per word, one field at a
+# time; a term ~200 bytes (its key and number). Measured on the 10k bench build.
+BYTES_PER_WORD = 20
+BYTES_PER_COLUMN_TERM = 200
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
@@ -68,9 +74,10 @@ class TermPostings:
         return zip(self.docs, self.weights, self.values)
 
     def extend(self, other: "TermPostings") -> None:
-        self.docs += other.docs
-        self.weights += other.weights
-        self.values += other.values
+        # Columns are arrays or lists (search.storage.word_columns): extend takes either.
+        self.docs.extend(other.docs)
+        self.weights.extend(other.weights)
+        self.values.extend(other.values)
 
     def __reduce__(self):
         return TermPostings, (self.docs, self.weights, self.values)
@@ -90,6 +97,8 @@ class TermPostingPool:
         # written, not once per posting. UTF-8 keeps code point order, so they sort
         # as their bytes do.
         self._words: dict[str, dict[str, TermPostings]] = {}
+        # Words as term numbers, from add_document_words: grouped when flushed.
+        self._columns: dict[str, WordColumns] = {}
         self._bytes = 0  # estimated, from BYTES_PER_TERM and BYTES_PER_POSTING
 
     def add(self, posting: tuple) -> None:
@@ -146,6 +155,42 @@ class TermPostingPool:
         if self._bytes >= self.max_bytes:
             self._spill()
 
+    def add_document_words(self, fieldname: str, docnum: int, terms: list,
+                           values: PositionValues, boost: float = 1.0, fieldboost: float = 1.0,
+                           first_kept: bool = False) -> int:
+        """Add the postings of one document in one field from its words' terms, one per
+        word (None for a dropped word), and return the field's length; positions and
+        weights as :meth:`add_document_positions` gives them for the positions
+        ``IndexPlan.positions`` numbers (``first_kept``: its FIRST_KEPT numbering)."""
+        columns = self._word_columns(fieldname, values, several_terms=False)
+        known = len(columns)
+        length = columns.add(docnum, terms, first_kept, boost, fieldboost)
+        self._count_words(len(terms), len(columns) - known)
+        return length
+
+    def add_document_word_terms(self, fieldname: str, docnum: int, terms: list[tuple],
+                                values: PositionValues, boost: float = 1.0,
+                                fieldboost: float = 1.0) -> int:
+        """:meth:`add_document_words` for words with several terms each (a tuple per
+        word, empty for a dropped one), numbered as IndexPlan's CLOSE numbering."""
+        columns = self._word_columns(fieldname, values, several_terms=True)
+        known = len(columns)
+        length = columns.add_several(docnum, terms, boost, fieldboost)
+        self._count_words(length, len(columns) - known)
+        return length
+
+    def _word_columns(self, fieldname, values, several_terms) -> WordColumns:
+        columns = self._columns.get(fieldname)
+        if columns is None:
+            columns = self._columns[fieldname] = WordColumns(values, several_terms)
+            self.fieldnames.add(fieldname)
+        return columns
+
+    def _count_words(self, words: int, new_terms: int) -> None:
+        self._bytes += words * BYTES_PER_WORD + new_terms * BYTES_PER_COLUMN_TERM
+        if self._bytes >= self.max_bytes:
+            self._spill()
+
     def terms(self):
         """``(fieldname, term bytes, TermPostings)`` in field and term order."""
         if not self.runs:
@@ -172,13 +217,23 @@ class TermPostingPool:
         self.runs = []
 
     def _sorted_terms(self):
-        fields, words = self._fields, self._words
-        self._fields, self._words, self._bytes = {}, {}, 0
-        for fieldname in sorted(fields.keys() | words.keys()):
+        fields, words, all_columns = self._fields, self._words, self._columns
+        self._fields, self._words, self._columns, self._bytes = {}, {}, {}, 0
+        for fieldname in sorted(fields.keys() | words.keys() | all_columns.keys()):
             terms = fields.get(fieldname, {})
-            for word, postings in words.get(fieldname, {}).items():
-                term = word.encode("utf-8")
-                if term in terms:  # the same term added both ways: docnum order
+            added = [(word.encode("utf-8"), postings)
+                     for word, postings in words.get(fieldname, {}).items()]
+            columns = all_columns.pop(fieldname, None)
+            if columns is not None:
+                grouped = ((word.encode("utf-8"), TermPostings(docs, weights, values))
+                           for word, docs, weights, values in columns.terms())
+                if not terms and not added:  # the usual case: already in term order
+                    for term, postings in grouped:
+                        yield fieldname, term, postings
+                    continue
+                added += grouped
+            for term, postings in added:
+                if term in terms:  # the same term added several ways: docnum order
                     terms[term] = _in_docnum_order(terms[term], postings)
                 else:
                     terms[term] = postings

@@ -13,7 +13,7 @@ plan, or whose format is not plain positions, is indexed by Whoosh's own path.
 from whoosh.fields import ID, NUMERIC
 from whoosh.formats import Positions
 
-from analyzers.word_terms import index_plan
+from analyzers.word_terms import CLOSE, FIRST_KEPT, index_plan
 
 
 # Fields (exact types) whose postings are remembered by value, and how many values.
@@ -67,6 +67,8 @@ class SharedAnalysisWriting:
         add_post = self.pool.add
         # The writer this mixes into pools in a TermPostingPool: one call per field, text terms.
         add_positions = self.pool.add_document_positions
+        add_words = self.pool.add_document_words
+        add_word_terms = self.pool.add_document_word_terms
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -91,11 +93,24 @@ class SharedAnalysisWriting:
                         words = words_of.get(key)
                         if words is None:
                             words = words_of[key] = plan.tokenizer.words(value)
-                        positions = plan.positions(words)
-                        if scorable:
-                            length = sum(map(len, positions.values()))
                         boost = field.format.field_boost
-                        add_positions(fieldname, docnum, positions, encode, boost, fieldboost)
+                        # The pool numbers positions when it flushes (search.storage.
+                        # word_columns): here each word's term(s), looked up in C.
+                        if plan.term_of is not None:
+                            length = add_words(fieldname, docnum, list(map(plan.term_of, words)),
+                                               encode, boost, fieldboost,
+                                               first_kept=plan.numbering == FIRST_KEPT)
+                        elif plan.numbering == CLOSE:
+                            length = add_word_terms(fieldname, docnum,
+                                                    list(map(plan.terms_of, words)), encode,
+                                                    boost, fieldboost)
+                        else:
+                            positions = plan.positions(words)
+                            length = sum(map(len, positions.values()))
+                            add_positions(fieldname, docnum, positions, encode, boost,
+                                          fieldboost)
+                        if not scorable:
+                            length = 0
                     else:
                         for tbytes, freq, weight, vbytes in self._value_postings(
                                 fieldname, field, value):

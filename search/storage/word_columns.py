@@ -1,0 +1,173 @@
+"""One field's words kept as columns of term numbers, grouped into postings only when flushed.
+
+Gathering postings term by term as documents arrive (``{term: positions}`` per
+document, then three appends per posting) cost a Python loop over every word and
+another over every posting: with ~1.4M postings at 10k paragraphs, a fifth of
+indexing time. :class:`WordColumns` keeps, per document, only each word's term
+number (looked up by ``map`` in C, a new term numbered by its dictionary's
+``__missing__``); when the pool flushes, numpy sorts the words by term, cuts
+them into postings and numbers positions for all documents at once. The
+postings (docnums, frequencies, weights, position values, field lengths) are
+those :meth:`IndexPlan.positions` and the pool's ``add_document_positions``
+make, and the tests compare them with Whoosh's own writer.
+"""
+
+from array import array
+from collections import defaultdict
+from itertools import chain, count
+
+import numpy as np
+
+# Postings turned into Python lists at a time while a flush yields its terms: large
+# enough that numpy's per-call cost is nothing, small enough to hold little memory.
+POSTINGS_PER_BATCH = 1 << 16
+_DROPPED = -1  # a dropped word's term number (a stop word, a word with no term)
+
+
+class WordColumns:
+    """The words of one field: a term number per word (``_DROPPED`` for a dropped word)
+    or, for an analyzer that gives a word several terms, the number of terms per word
+    and the terms' numbers; and per document its docnum, words and weight factors."""
+
+    def __init__(self, values, several_terms: bool):
+        self.values = values  # search.storage.shared_analysis.PositionValues
+        self.several_terms = several_terms
+        self._numbers = defaultdict(count().__next__)  # term -> number, by first use
+        self._numbers[None] = _DROPPED
+        self.term_numbers = array("i")
+        self.terms_per_word = array("H")  # several_terms only
+        self.docnums, self.word_counts, self.offsets = array("i"), array("i"), array("i")
+        self.boosts, self.fieldboosts = array("d"), array("d")
+
+    def __len__(self) -> int:
+        """Terms known, for the pool's memory estimate."""
+        return len(self._numbers) - 1
+
+    def add(self, docnum: int, terms: list, first_kept: bool, boost: float,
+            fieldboost: float) -> int:
+        """Add a document's words as their terms, one per word (None: dropped), and
+        return the field's length (terms kept). Positions count kept words from 0, or,
+        with ``first_kept``, from the first kept word's place among all words
+        (Whoosh's StopFilter with ``renumber``)."""
+        length = len(terms)
+        if self.several_terms:
+            raise ValueError("this field's words have several terms each")
+        self.term_numbers.extend(map(self._numbers.__getitem__, terms))
+        dropped = terms.count(None)
+        offset = 0
+        if first_kept and dropped:
+            offset = next((i for i, term in enumerate(terms) if term is not None), 0)
+        self._add_document(docnum, length, offset, boost, fieldboost)
+        return length - dropped
+
+    def add_several(self, docnum: int, terms: list[tuple], boost: float,
+                    fieldboost: float) -> int:
+        """Add a document's words as tuples of terms that share the word's position
+        (an empty tuple: dropped); return the field's length."""
+        if not self.several_terms:
+            raise ValueError("this field's words have one term each")
+        counts = array("H", map(len, terms))
+        self.terms_per_word += counts
+        self.term_numbers.extend(map(self._numbers.__getitem__, chain.from_iterable(terms)))
+        self._add_document(docnum, len(terms), 0, boost, fieldboost)
+        return sum(counts)
+
+    def _add_document(self, docnum, words, offset, boost, fieldboost) -> None:
+        self.docnums.append(docnum)
+        self.word_counts.append(words)
+        self.offsets.append(offset)
+        self.boosts.append(boost)
+        self.fieldboosts.append(fieldboost)
+
+    def terms(self):
+        """``(term, docnums, weights, values)`` in term order, each term's postings in
+        docnum order (documents are added in docnum order), as lists."""
+        term_of_rank, term, doc, position = self._occurrences()
+        if not len(term):
+            return
+        # Stable: a term's occurrences stay in document, then position, order.
+        order = np.argsort(term, kind="stable")
+        term, doc, position = term[order], doc[order], position[order]
+        del order
+        starts = _run_starts(term, doc)  # a posting per (term, document)
+        frequencies = np.diff(np.append(starts, len(term)))
+        posting_terms, posting_docs = term[starts], doc[starts]
+        # Whoosh's weight: frequency * field boost, times the document's field boost.
+        weights = (frequencies.astype(np.float64) * np.frombuffer(self.boosts)[posting_docs]
+                   * np.frombuffer(self.fieldboosts)[posting_docs])
+        docnums = _int32(self.docnums)[posting_docs]
+        term_starts = np.flatnonzero(np.diff(posting_terms, prepend=-1))
+        lone, encode = self.values.lone, self.values.encode
+        postings = len(starts)
+        batch_start = 0
+        for batch_end in _batch_ends(term_starts, postings):
+            first = position[starts[batch_start:batch_end]].tolist()
+            values = list(map(lone.__getitem__, first))
+            several = np.flatnonzero(frequencies[batch_start:batch_end] > 1)
+            if len(several):
+                # The batch's positions as a list, sliced per posting of several.
+                base = int(starts[batch_start])
+                end_of_batch = int(starts[batch_end - 1] + frequencies[batch_end - 1])
+                positions = position[base:end_of_batch].tolist()
+                where = starts[batch_start + several] - base
+                ends = where + frequencies[batch_start + several]
+                for i, start, end in zip(several.tolist(), where.tolist(), ends.tolist()):
+                    values[i] = encode(positions[start:end])
+            batch_docs = docnums[batch_start:batch_end].tolist()
+            batch_weights = weights[batch_start:batch_end].tolist()
+            batch_terms = term_starts[(term_starts >= batch_start) & (term_starts < batch_end)]
+            bounds = batch_terms.tolist() + [batch_end]
+            ranks = posting_terms[batch_terms].tolist()
+            for rank, start, end in zip(ranks, bounds, bounds[1:]):
+                a, b = start - batch_start, end - batch_start
+                yield term_of_rank[rank], batch_docs[a:b], batch_weights[a:b], values[a:b]
+            batch_start = batch_end
+
+    def _occurrences(self):
+        """(terms by rank, and per kept occurrence: its term's rank in term order, its
+        document's index, its position), in document and position order."""
+        words = list(self._numbers)[1:]  # numbered from 0 in this order
+        term_of_rank = sorted(words)  # code point order: the order of their UTF-8 bytes
+        rank = {term: i for i, term in enumerate(term_of_rank)}
+        rank_of_number = np.fromiter(map(rank.__getitem__, words), np.int32, len(words))
+        word_counts = _int32(self.word_counts)
+        documents = len(word_counts)
+        numbers = _int32(self.term_numbers)
+        if self.several_terms:
+            per_word = np.frombuffer(self.terms_per_word, np.uint16)
+            kept = per_word > 0
+        else:
+            kept = numbers != _DROPPED
+        doc_of_word = np.repeat(np.arange(documents, dtype=np.int32), word_counts)
+        # A kept word's position: kept words before it in its document, plus the offset.
+        kept_through = np.cumsum(kept, dtype=np.int32)
+        kept_before_document = np.concatenate(([0], kept_through))[
+            np.cumsum(word_counts) - word_counts]
+        position = (kept_through - 1 - kept_before_document[doc_of_word]
+                    + _int32(self.offsets)[doc_of_word])
+        if self.several_terms:
+            position = np.repeat(position, per_word)
+            doc = np.repeat(doc_of_word, per_word)
+        else:
+            position, doc, numbers = position[kept], doc_of_word[kept], numbers[kept]
+        return term_of_rank, rank_of_number[numbers], doc, position
+
+
+def _int32(column: array) -> np.ndarray:
+    return np.frombuffer(column, np.int32) if len(column) else np.zeros(0, np.int32)
+
+
+def _run_starts(term: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    change = np.empty(len(term), bool)
+    change[0] = True
+    np.not_equal(term[1:], term[:-1], out=change[1:])
+    change[1:] |= doc[1:] != doc[:-1]
+    return np.flatnonzero(change)
+
+
+def _batch_ends(term_starts: np.ndarray, postings: int):
+    """Posting indexes that end batches of about POSTINGS_PER_BATCH, at term starts."""
+    wanted = np.arange(POSTINGS_PER_BATCH, postings, POSTINGS_PER_BATCH)
+    cuts = np.unique(term_starts[np.searchsorted(term_starts, wanted).clip(
+        max=len(term_starts) - 1)])
+    return [int(cut) for cut in cuts if cut > 0] + [postings]

@@ -36,6 +36,7 @@ from typing import Iterator, NamedTuple
 
 from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec,
                                   W3LeafMatcher, W3PostingsWriter, W3TermInfo)
+from whoosh.filedb.structfile import StructFile
 from whoosh.reading import CorruptIndexError
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -122,40 +123,58 @@ class _PostingsWriter(W3PostingsWriter):
             # term vectors, or a writer of another block layout (tests of older ones)
             return lambda ids, weights, values, lengths: None
         least, most = max(1, self._inlinelimit), self._blocklimit
-        tell, write = postfile.tell, postfile.write
+        # The structured file's write and tell only pass the call on: call the file's.
+        if type(postfile).write is StructFile.write and type(postfile).tell is StructFile.tell:
+            tell, write = postfile.file.tell, postfile.file.write
+        else:
+            tell, write = postfile.tell, postfile.write
         head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
         dumps, compress = pickle.dumps, zlib.compress
         head_size = _PACKED_HEAD.size - 4
+        length_byte = _LENGTH_BYTES
+        # A lone posting's weight -> (its float32, flags, scoring part): few distinct.
+        lone_weights = {}
 
         def write_term(ids, weights, values, lengths) -> bytes | None:
             count = len(ids)
             if count < least or count > most:
                 return None
             first, last = ids[0], ids[-1]
-            block_weights = array("f", weights)
-            maxweight = max(0, max(weights))
             if count == 1:
-                scoring = b""
-                weight = block_weights[0]
-                if weight == 1.0:
-                    flags = WEIGHTS_ONES
-                else:
-                    flags, scoring = _packed_weights(block_weights)
+                maxweight = weights[0]
+                packed = lone_weights.get(maxweight)
+                if packed is None:
+                    block_weights = array("f", weights)
+                    if block_weights[0] == 1.0:
+                        packed = (block_weights[0], WEIGHTS_ONES, b"")
+                    else:
+                        packed = (block_weights[0], *_packed_weights(block_weights))
+                    lone_weights[maxweight] = packed
+                weight, flags, scoring = packed
+                maxweight = max(0, maxweight)
                 length = lengths[0]
-                minlength, maxlength = (length, length) if length else (None, 0)
+                if length:
+                    min_byte = max_byte = length_byte[length]
+                else:
+                    min_byte, max_byte = 0, length_byte[0]
                 value = values[0]
                 kept = (value,) if value else ()
             else:
+                block_weights = array("f", weights)
+                maxweight = max(0, max(weights))
                 deltas = list(map(sub, ids[1:], ids))
                 width = _narrowest_width(max(deltas))
                 weights_kind, packed = _packed_weights(block_weights)
                 scoring = _little_endian(array(_DELTA_TYPECODES[width], deltas)) + packed
                 flags = width | weights_kind
                 weight = sum(block_weights)
-                block_lengths = [length for length in lengths if length]
-                minlength, maxlength = ((min(block_lengths), max(block_lengths))
-                                        if block_lengths else (None, 0))
-                kept = tuple(value for value in values if value)
+                block_lengths = list(filter(None, lengths))
+                if block_lengths:
+                    min_byte = length_byte[min(block_lengths)]
+                    max_byte = length_byte[max(block_lengths)]
+                else:
+                    min_byte, max_byte = 0, length_byte[0]
+                kept = tuple(filter(None, values))
             if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
                 scoring = compress(scoring, compression)
                 flags |= _PACKED_SCORING_COMPRESSED
@@ -168,7 +187,6 @@ class _PostingsWriter(W3PostingsWriter):
             if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
                 packed_values = compress(packed_values, compression)
                 flags |= _PACKED_VALUES_COMPRESSED
-            min_byte, max_byte = length_to_byte(minlength), length_to_byte(maxlength)
             start = tell()
             block = b"".join((PACKED_MAGIC, head_pack(
                 -(head_size + len(scoring) + len(packed_values)), count, first, last, maxweight,
@@ -248,6 +266,17 @@ class _PostingsWriter(W3PostingsWriter):
 
 
 _WRITES_PACKED_BLOCKS = _PostingsWriter._write_block
+
+
+class _LengthBytes(dict):
+    """length_to_byte(length), computed once per length (a bisect in Python)."""
+
+    def __missing__(self, length: int) -> int:
+        byte = self[length] = length_to_byte(length)
+        return byte
+
+
+_LENGTH_BYTES = _LengthBytes()
 
 
 def _narrowest_width(largest: int) -> int:

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
+from search.storage.term_table import TermTable
 from search.storage.word_columns import WordColumns
 
 # The pool's memory as a sum per term and per posting, the two measured with
@@ -308,7 +309,8 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
         whole_term = getattr(postwriter, "whole_term_writer", None)
         if whole_term is not None:
             whole_term = whole_term(schema[fieldname].format)
-            add_term_info = fieldwriter._tindex.add
+            term_table = TermTable(fieldwriter._tindex)  # rows written in batches
+            add_term_info = term_table.add
             field_key = pack_ushort(fieldwriter._fieldid)
         add = fieldwriter.add
         for _fieldname, term, postings in field_terms:
@@ -323,6 +325,8 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
                 if info is not None:
                     add_term_info(field_key + term, info)
                     continue
+            if whole_term is not None:
+                term_table.flush()  # the general path adds its row itself
             fieldwriter.start_term(term)
             if bulk is not None:
                 bulk(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
@@ -330,6 +334,8 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
                 for docnum, weight, value in zip(docs, weights, values):
                     add(docnum, weight, value or b"", field_lengths[docnum])
             fieldwriter.finish_term()
+        if whole_term is not None:
+            term_table.flush()
         fieldwriter.finish_field()
 
 

@@ -31,7 +31,19 @@ def normalize_word(word: str) -> str:
 
 def _is_composed(word: str) -> bool:
     # Precomposed letters with an accent (ѐ, ѝ, á) decompose to a base plus U+0300/U+0301.
-    return not any(unicodedata.decomposition(c).endswith(("0300", "0301")) for c in word)
+    return not any(map(_ACCENTED.__getitem__, word))
+
+
+class _AccentedLetters(dict):
+    """letter -> whether it decomposes to a base plus U+0300/U+0301, asked of each
+    letter once (texts use a few hundred letters; words are normalized by the million)."""
+
+    def __missing__(self, letter: str) -> bool:
+        accented = self[letter] = unicodedata.decomposition(letter).endswith(("0300", "0301"))
+        return accented
+
+
+_ACCENTED = _AccentedLetters()
 
 
 class NormalizeFilter(Filter):

@@ -12,6 +12,7 @@ is always built by the same grammar that reads it.
 
 from dataclasses import dataclass
 
+from analyzers.cache import word_cache
 from analyzers.kk.suffixes import FAMILIES, NOT_WORD_FINAL, NOUN, SOUND_CLASSES, VERB
 
 BACK_VOWELS = frozenset("аоұы")
@@ -49,6 +50,10 @@ def vowel_harmony(text: str) -> str:
         elif letter in VOWEL_LETTERS and not last:
             return ""
     return last
+
+
+# The same stems come back in many words' analyses (орман in ормандарды, орманға...).
+_harmony_of = word_cache(maxsize=200_000)(vowel_harmony)
 
 
 def _compile():
@@ -155,10 +160,10 @@ def _split(word, end, allowed, chain, found, first_length=0):
         if before is not None and rest[-2] not in before:
             continue
         if harmony:
-            rest_harmony = vowel_harmony(rest)
+            rest_harmony = _harmony_of(rest)
             if rest_harmony and rest_harmony != harmony:
                 continue
-        if not any(c in VOWEL_LETTERS for c in rest):
+        if VOWEL_LETTERS.isdisjoint(rest):
             continue
         # A lone consonant suffix must leave a real syllable: бас is not ба+с,
         # жыл is not жы+л. Converb, present and verbal noun of two-letter verbs

@@ -8,9 +8,11 @@ the hash writer in one write, keeping its buckets, position index and last key
 as ``add`` would, so the file and its reader are unchanged.
 """
 
+import struct
 from array import array
+from itertools import chain
 
-from whoosh.filedb.filetables import _lengths
+from whoosh.filedb.filetables import _lengths, _pointer
 
 # Rows gathered before they are written: few enough to hold little memory.
 ROWS_PER_WRITE = 4096
@@ -23,6 +25,9 @@ class TermTable:
     def __init__(self, hash_writer):
         self._writer = hash_writer
         self._rows: list[tuple[bytes, bytes]] = []
+        # Its close writes the 256 hash tables a slot per call: one write per table.
+        if _pointer.format in ("!Iq", b"!Iq"):
+            hash_writer._write_hashes = lambda: _write_hash_tables(hash_writer)
 
     def add(self, key: bytes, value: bytes) -> None:
         self._rows.append((key, value))
@@ -63,3 +68,24 @@ def _extend_index(index, positions: list[int]) -> None:
             index.append(position)
         return
     index.array.extend(positions)
+
+
+def _write_hash_tables(writer) -> None:
+    """``HashWriter._write_hashes``: the same tables (linear probing from
+    ``(hash >> 8) % slots``, empty slots (0, 0)), each packed in one call."""
+    dbfile = writer.dbfile
+    for entries in writer.buckets:
+        slots = 2 * len(entries)
+        writer.directory.append((dbfile.tell(), slots))
+        if not slots:
+            continue
+        table = [_EMPTY] * slots
+        for hashval, position in entries:
+            slot = (hashval >> 8) % slots
+            while table[slot] is not _EMPTY:
+                slot = (slot + 1) % slots
+            table[slot] = (hashval, position)
+        dbfile.write(struct.pack("!" + "Iq" * slots, *chain.from_iterable(table)))
+
+
+_EMPTY = (0, 0)  # an empty slot (no key starts at 0, the file's header)

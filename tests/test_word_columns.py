@@ -1,0 +1,156 @@
+"""Words pooled as term-number columns give the postings the per-document path gives."""
+
+import io
+
+import pytest
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Positions
+
+from analyzers import analyzer_for
+from analyzers.word_terms import FIRST_KEPT, index_plan
+from search.storage.posting_pool import TermPostingPool
+from search.storage.schema import build_schema
+from search.storage.shared_analysis import PositionValues
+from search.storage.term_table import TermTable
+
+PARAGRAPHS = [
+    "Ормандарды күзету еді, ал іс-шаралар жоспары бекітілді.",
+    "Лесные пожары в области: вице-министр экологии и кто-то ещё.",
+    "The forests of the steppe and the rivers of the steppe.",
+    "еді еді ал",  # stop words only, in Kazakh
+    "",
+    "Ормандарды ормандарды орман. Лес лес, лесные пожары; the the steppe.",
+]
+
+
+class _Store:
+    """A temporary store for the pool's spilled runs, in memory."""
+
+    def __init__(self):
+        self.files = {}
+
+    def create_file(self, name):
+        store = self
+
+        class _File(io.BytesIO):
+            def close(self):
+                store.files[name] = self.getvalue()
+                super().close()
+        return _File()
+
+    def open_file(self, name):
+        data = self.files[name]
+
+        class _Opened:
+            def raw_file(self):
+                return io.BytesIO(data)
+        return _Opened()
+
+    def delete_file(self, name):
+        del self.files[name]
+
+
+def _fields():
+    schema = build_schema()
+    for name in ("text_kk", "folded_kk", "exact", "text_ru", "stem_ru", "text_en"):
+        yield name, index_plan(schema[name].analyzer), PositionValues(schema[name].format)
+
+
+def _by_positions(documents):
+    pool = TermPostingPool(_Store(), limitmb=64)
+    lengths = []
+    for docnum, (text, fieldboost) in enumerate(documents):
+        for name, plan, values in _fields():
+            positions = plan.positions(plan.tokenizer.words(text))
+            pool.add_document_positions(name, docnum, positions, values, 1.0, fieldboost)
+            lengths.append(sum(map(len, positions.values())))
+    return [(f, t, list(p)) for f, t, p in pool.terms()], lengths
+
+
+def _by_columns(documents, spill_every=None):
+    pool = TermPostingPool(_Store(), limitmb=64)
+    if spill_every:
+        pool.max_bytes = spill_every
+    lengths = []
+    for docnum, (text, fieldboost) in enumerate(documents):
+        for name, plan, values in _fields():
+            words = plan.tokenizer.words(text)
+            if plan.term_of is not None:
+                length = pool.add_document_words(name, docnum, list(map(plan.term_of, words)),
+                                                 values, 1.0, fieldboost,
+                                                 first_kept=plan.numbering == FIRST_KEPT)
+            else:
+                length = pool.add_document_word_terms(name, docnum,
+                                                      list(map(plan.terms_of, words)),
+                                                      values, 1.0, fieldboost)
+            lengths.append(length)
+    terms = [(f, t, list(p)) for f, t, p in pool.terms()]
+    runs = len(pool.runs)
+    pool.cleanup()
+    return terms, lengths, runs
+
+
+@pytest.mark.parametrize("spill_every", [None, 2000])
+def test_columns_give_the_postings_and_lengths_of_the_positions_path(spill_every):
+    # Kazakh and exact fields close up over stop words, English keeps the first kept
+    # word's place, Russian gives a word several lemmas at one position; a document
+    # with a field boost weighs its postings by it; spilled runs join in docnum order.
+    documents = [(text, 2.0 if i == 1 else 1.0) for i, text in enumerate(PARAGRAPHS * 3)]
+    expected_terms, expected_lengths = _by_positions(documents)
+    terms, lengths, runs = _by_columns(documents, spill_every)
+    assert (runs > 1) == bool(spill_every)
+    assert lengths == expected_lengths
+    assert terms == expected_terms
+
+
+def test_a_repeated_word_keeps_every_position_and_weighs_its_frequency():
+    pool = TermPostingPool(_Store(), limitmb=1)
+    values = PositionValues(Positions())
+    plan = index_plan(analyzer_for("kk"))
+    words = plan.tokenizer.words("Ормандарды еді ормандарды күзету орман")
+    length = pool.add_document_words("text_kk", 7, list(map(plan.term_of, words)), values)
+    assert length == 4  # еді is a stop word: positions close up over it
+    terms = {t.decode(): list(p) for _f, t, p in pool.terms()}
+    assert terms["орман"] == [(7, 3.0, Positions().encode([0, 1, 3]))]
+    assert terms["күзет"] == [(7, 1.0, Positions().encode([2]))]
+
+
+def _table_bytes(add_rows):
+    raw = io.BytesIO()
+    writer = OrderedHashWriter(StructFile(raw))
+    add_rows(writer)
+    data = {}
+    close = raw.close
+    raw.close = lambda: data.setdefault("bytes", raw.getvalue())
+    writer.close()
+    raw.close = close
+    return data["bytes"]
+
+
+def test_term_table_rows_written_in_batches_make_whooshs_file():
+    rows = [(b"\x00\x01" + f"term{i:05d}".encode(), f"info{i}".encode() * (i % 4 + 1))
+            for i in range(10_000)]
+
+    def one_by_one(writer):
+        for key, value in rows:
+            writer.add(key, value)
+
+    def batched(writer):
+        table = TermTable(writer)
+        for key, value in rows:
+            table.add(key, value)
+        table.flush()
+    ours = _table_bytes(batched)
+    assert ours == _table_bytes(one_by_one)
+    reader = OrderedHashReader(StructFile(io.BytesIO(ours)), len(ours))
+    assert reader[rows[1234][0]] == rows[1234][1]
+
+
+def test_term_table_refuses_keys_out_of_order():
+    writer = OrderedHashWriter(StructFile(io.BytesIO()))
+    table = TermTable(writer)
+    table.add(b"b", b"1")
+    table.add(b"a", b"2")
+    with pytest.raises(ValueError):
+        table.flush()

@@ -155,21 +155,40 @@ def is_latin_kazakh(text: str) -> bool:
         >>> is_latin_kazakh("Iraq and Qatar signed the deal")
         False
     """
-    matches = list(_LATIN_WORD_ANY_CASE.finditer(text))
-    kazakh = turkic = english = 0.0
-    for match in matches:
-        lowered = match.group().lower()
-        if lowered in _ENGLISH_FUNCTION_WORDS:
-            english += 1
-        elif lowered in _KAZAKH_LATIN_WORDS:
-            kazakh += 1
-        elif _KAZAKH_LATIN_LETTERS.search(lowered):
-            kazakh += _letter_weight(text, match)
-        elif _TURKIC_LATIN_LETTERS.search(lowered):
-            turkic += _letter_weight(text, match)
+    words = _LATIN_WORD_ANY_CASE.findall(text)
+    kinds = list(map(_latin_word_kind, words))
+    english = kinds.count(_ENGLISH_WORD)
+    kazakh = kinds.count(_KAZAKH_WORD)
+    turkic = 0.0
+    if _KAZAKH_LETTERS_WORD in kinds or _TURKIC_LETTERS_WORD in kinds:
+        # Letters weigh by where the word stands (a capital inside a sentence: a name).
+        for match, kind in zip(_LATIN_WORD_ANY_CASE.finditer(text), kinds):
+            if kind == _KAZAKH_LETTERS_WORD:
+                kazakh += _letter_weight(text, match)
+            elif kind == _TURKIC_LETTERS_WORD:
+                turkic += _letter_weight(text, match)
     votes = kazakh + turkic if kazakh else 0
-    return (votes >= 2 and votes >= _KAZAKH_LATIN_SHARE * len(matches)
+    return (votes >= 2 and votes >= _KAZAKH_LATIN_SHARE * len(words)
             and votes > 2 * english)
+
+
+_ENGLISH_WORD, _KAZAKH_WORD, _KAZAKH_LETTERS_WORD, _TURKIC_LETTERS_WORD, _OTHER_WORD = range(5)
+
+
+@word_cache(maxsize=200_000)
+def _latin_word_kind(word: str) -> int:
+    # What a Latin word says, whatever its place: a pure function of the word, and
+    # English paragraphs repeat words (one look-up each instead of up to four tests).
+    lowered = word.lower()
+    if lowered in _ENGLISH_FUNCTION_WORDS:
+        return _ENGLISH_WORD
+    if lowered in _KAZAKH_LATIN_WORDS:
+        return _KAZAKH_WORD
+    if _KAZAKH_LATIN_LETTERS.search(lowered):
+        return _KAZAKH_LETTERS_WORD
+    if _TURKIC_LATIN_LETTERS.search(lowered):
+        return _TURKIC_LETTERS_WORD
+    return _OTHER_WORD
 
 
 def _letter_weight(text: str, match) -> float:

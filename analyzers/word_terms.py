@@ -23,7 +23,7 @@ from typing import Callable
 
 from whoosh.analysis import StopFilter
 
-from analyzers.cache import word_cache
+from analyzers.cache import word_table
 from analyzers.en import EnglishStemFilter, stem_english
 from analyzers.kk import KazakhTermFilter, folded_kazakh_term, kazakh_term
 from analyzers.normalize import NormalizeFilter, normalize_word
@@ -171,7 +171,7 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
         return None  # several terms per word only from the last step
     functions = [function for function, *_ in steps]
 
-    @word_cache(maxsize=200_000)
+    @word_table(maxsize=200_000)
     def terms_of(form: str) -> tuple:
         terms = (form,)
         for function in functions:
@@ -181,7 +181,7 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
         return terms
     term_of = None
     if not any(many for _f, _d, _n, many in steps):
-        @word_cache(maxsize=200_000)
+        @word_table(maxsize=200_000)
         def term_of(form: str) -> str | None:
             terms = terms_of(form)
             return terms[0] if terms else None

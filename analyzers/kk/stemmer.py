@@ -105,18 +105,43 @@ class _SortedRows:
     order is one pass (Timsort), and a look-up is ~16 string comparisons.
     """
 
-    __slots__ = ("_lines",)
+    __slots__ = ("_lines", "_by_key", "_searches")
 
     def __init__(self, lines: list[str]):
         lines.sort()  # the file is written sorted; this only guards a hand edit
         self._lines = lines
+        # Indexing asks ~4 keys per new word form, most of them absent: past
+        # _SEARCHES_BEFORE_DICT searches the rows become a dict (~50 ms once), whose
+        # look-up is a hash where a search is ~16 string comparisons and an f-string.
+        self._by_key: dict[tuple[str, str], str] | None = None
+        self._searches = 0
 
     def get(self, key: tuple[str, str], default=None):
+        if self._by_key is not None:
+            return self._by_key.get(key, default)
+        self._searches += 1
+        if self._searches > _SEARCHES_BEFORE_DICT:
+            self._by_key = _rows_by_key(self._lines)
+            return self._by_key.get(key, default)
         prefix = f"{key[0]}\t{key[1]}\t"
         i = bisect_left(self._lines, prefix)
         if i < len(self._lines) and self._lines[i].startswith(prefix):
             return self._lines[i][len(prefix):]
         return default
+
+
+_SEARCHES_BEFORE_DICT = 20_000
+
+
+def _rows_by_key(lines: list[str]) -> dict[tuple[str, str], str]:
+    """(stem, kind) -> the rest of its line; the first line of a key in sorted order,
+    as the binary search finds it (comment lines have fewer fields: no key)."""
+    by_key = {}
+    for line in lines:
+        fields = line.split("\t", 2)
+        if len(fields) == 3:
+            by_key.setdefault((fields[0], fields[1]), fields[2])
+    return by_key
 
 
 class _FamilyCounts:

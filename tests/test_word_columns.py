@@ -154,3 +154,61 @@ def test_term_table_refuses_keys_out_of_order():
     table.add(b"a", b"2")
     with pytest.raises(ValueError):
         table.flush()
+
+
+class _Rows:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, key, value):
+        self.rows.append((key, value))
+
+
+def _synthetic_terms():
+    """Terms of one to 40 postings with gaps of every width, weights of every kind
+    (all 1, small integers, fractions, too large for a byte), missing and huge lengths."""
+    import random
+    rng = random.Random(7)
+    terms = []
+    for number in range(600):
+        count = rng.choice([1, 1, 2, 3, 5, 40])
+        gap = rng.choice([1, 300, 70_000])
+        docs = sorted(rng.sample(range(0, 200 * gap), count))
+        kind = number % 4
+        weights = [1.0 if kind == 0 else float(rng.randint(1, 5)) if kind == 1
+                   else rng.choice([0.1, 1.3, 2.0]) if kind == 2 else 300.0
+                   for _ in docs]
+        values = [Positions().encode(list(range(rng.randint(1, 4)))) for _ in docs]
+        terms.append((f"t{number:04d}".encode(), docs, weights, values))
+    return terms
+
+
+def test_term_batches_write_the_bytes_of_the_single_term_writer():
+    from whoosh.codec.whoosh3 import W3Codec
+    from search.storage.codec import IzdeCodec
+    from search.storage.term_batches import TermBatchWriter
+    terms = _synthetic_terms()
+    doc_count = max(max(docs) for _t, docs, _w, _v in terms) + 1
+    lengths = [None if doc % 7 == 0 else doc % 300 + (200_000 if doc % 11 == 0 else 0)
+               for doc in range(doc_count)]
+    codec = IzdeCodec()
+    assert isinstance(codec, W3Codec)
+
+    def writer():
+        raw = io.BytesIO()
+        postwriter = codec.postings_writer(StructFile(raw))
+        return raw, postwriter
+
+    raw_one, one = writer()
+    write_term = one.whole_term_writer(Positions())
+    rows_one = [(term, write_term(docs, weights, values, [lengths[d] for d in docs]))
+                for term, docs, weights, values in terms]
+    raw_batch, postwriter = writer()
+    rows = _Rows()
+    batch = TermBatchWriter(postwriter, Positions(), lengths, rows, b"")
+    for term, docs, weights, values in terms:
+        assert batch.fits(len(docs))
+        batch.add(term, docs, weights, values)
+    batch.flush()
+    assert rows.rows == rows_one
+    assert raw_batch.getvalue() == raw_one.getvalue()

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
+from search.storage.term_batches import batch_writer
 from search.storage.term_table import TermTable
 from search.storage.word_columns import WordColumns
 
@@ -307,11 +308,15 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
         # Izde's codec writes a term of one block whole and gives its term info, which
         # goes into the term table as W3FieldWriter.finish_term puts it.
         whole_term = getattr(postwriter, "whole_term_writer", None)
+        batch = None
         if whole_term is not None:
             whole_term = whole_term(schema[fieldname].format)
             term_table = TermTable(fieldwriter._tindex)  # rows written in batches
             add_term_info = term_table.add
             field_key = pack_ushort(fieldwriter._fieldid)
+            # Terms of one block, a few thousand at a time (search.storage.term_batches).
+            batch = batch_writer(postwriter, schema[fieldname].format, field_lengths,
+                                 term_table, field_key)
         add = fieldwriter.add
         for _fieldname, term, postings in field_terms:
             docs, weights, values = postings.docs, postings.weights, postings.values
@@ -320,7 +325,12 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
                 docs = array("i", (docs[i] for i in kept))
                 weights = array("d", (weights[i] for i in kept))
                 values = [values[i] for i in kept]
-            if whole_term is not None:
+            if batch is not None:
+                if batch.fits(len(docs)):
+                    batch.add(term, docs, weights, values)
+                    continue
+                batch.flush()
+            elif whole_term is not None:
                 info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
                 if info is not None:
                     add_term_info(field_key + term, info)
@@ -334,6 +344,8 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
                 for docnum, weight, value in zip(docs, weights, values):
                     add(docnum, weight, value or b"", field_lengths[docnum])
             fieldwriter.finish_term()
+        if batch is not None:
+            batch.flush()
         if whole_term is not None:
             term_table.flush()
         fieldwriter.finish_field()

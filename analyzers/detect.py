@@ -26,7 +26,7 @@ and Uzbek share ә ғ қ ң ө ү. Letters Kazakh never uses decide (ї є ґ ў
 import re
 from collections import Counter
 
-from analyzers.cache import word_cache
+from analyzers.cache import word_table
 
 LANGUAGES = ("kk", "ru", "en")
 # Paragraphs in none of LANGUAGES (Ukrainian, Kyrgyz ...): indexed as written, not stemmed.
@@ -118,7 +118,7 @@ _VOTES_KK, _VOTES_RU, _KEPT, _NEIGHBOUR, _TURKIC, _WITH_I, _KAZAKH_ONLY_LETTER =
     1, 2, 4, 8, 16, 32, 64)
 
 
-@word_cache(maxsize=200_000)
+@word_table(maxsize=200_000)
 def _word_facts(word: str) -> int:
     # A pure function of the word, and paragraphs repeat words: one look-up each
     # instead of up to seven regular expression searches.
@@ -175,7 +175,7 @@ def is_latin_kazakh(text: str) -> bool:
 _ENGLISH_WORD, _KAZAKH_WORD, _KAZAKH_LETTERS_WORD, _TURKIC_LETTERS_WORD, _OTHER_WORD = range(5)
 
 
-@word_cache(maxsize=200_000)
+@word_table(maxsize=200_000)
 def _latin_word_kind(word: str) -> int:
     # What a Latin word says, whatever its place: a pure function of the word, and
     # English paragraphs repeat words (one look-up each instead of up to four tests).

@@ -12,7 +12,9 @@ import struct
 from array import array
 from itertools import chain
 
-from whoosh.filedb.filetables import _lengths, _pointer
+from hashlib import md5
+
+from whoosh.filedb.filetables import _lengths, _pointer, md5_hash
 
 # Rows gathered before they are written: few enough to hold little memory.
 ROWS_PER_WRITE = 4096
@@ -45,6 +47,8 @@ class TermTable:
                 raise ValueError(f"Keys must increase: {last!r}..{key!r}")
             last = key
         hashfn, buckets, pack = writer.hashfn, writer.buckets, _lengths.pack
+        if hashfn is md5_hash:
+            hashfn = _md5_low_bits
         position = writer.dbfile.tell()
         positions, parts = [], []
         for key, value in rows:
@@ -57,6 +61,11 @@ class TermTable:
         _extend_index(writer.index, positions)
         writer.dbfile.write(b"".join(parts))
         writer.lastkey = last
+
+
+def _md5_low_bits(key: bytes) -> int:
+    # Whoosh's md5_hash, int(hexdigest, 16) & 0xFFFFFFFF: the digest's last four bytes.
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 def _extend_index(index, positions: list[int]) -> None:

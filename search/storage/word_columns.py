@@ -13,10 +13,13 @@ make, and the tests compare them with Whoosh's own writer.
 """
 
 from array import array
+from pickle import dumps
 from collections import defaultdict
 from itertools import chain, count
 
 import numpy as np
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 # Postings turned into Python lists at a time while a flush yields its terms: large
 # enough that numpy's per-call cost is nothing, small enough to hold little memory.
@@ -98,6 +101,7 @@ class WordColumns:
         docnums = _int32(self.docnums)[posting_docs]
         term_starts = np.flatnonzero(np.diff(posting_terms, prepend=-1))
         lone, encode = self.values.lone, self.values.encode
+        plain_positions = getattr(encode, "__func__", None) is Positions.encode
         postings = len(starts)
         batch_start = 0
         for batch_end in _batch_ends(term_starts, postings):
@@ -108,11 +112,22 @@ class WordColumns:
                 # The batch's positions as a list, sliced per posting of several.
                 base = int(starts[batch_start])
                 end_of_batch = int(starts[batch_end - 1] + frequencies[batch_end - 1])
-                positions = position[base:end_of_batch].tolist()
                 where = starts[batch_start + several] - base
                 ends = where + frequencies[batch_start + several]
-                for i, start, end in zip(several.tolist(), where.tolist(), ends.tolist()):
-                    values[i] = encode(positions[start:end])
+                spans = zip(several.tolist(), where.tolist(), ends.tolist())
+                if plain_positions:
+                    # Positions.encode's bytes: the count, then the gaps pickled
+                    # (protocol 2), the gaps taken for the whole batch at once.
+                    gaps = position[base:end_of_batch].copy()
+                    gaps[1:] -= position[base:end_of_batch - 1]
+                    gaps[where] = position[base + where]
+                    gaps = gaps.tolist()
+                    for i, start, end in spans:
+                        values[i] = pack_uint(end - start) + dumps(gaps[start:end], 2)
+                else:
+                    positions = position[base:end_of_batch].tolist()
+                    for i, start, end in spans:
+                        values[i] = encode(positions[start:end])
             batch_docs = docnums[batch_start:batch_end].tolist()
             batch_weights = weights[batch_start:batch_end].tolist()
             batch_terms = term_starts[(term_starts >= batch_start) & (term_starts < batch_end)]

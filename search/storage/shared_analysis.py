@@ -64,7 +64,7 @@ class SharedAnalysisWriting:
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_post = self.pool.add
+        add_terms = self.pool.add_document_terms
         # The writer this mixes into pools in a TermPostingPool: one call per field, text terms.
         add_positions = self.pool.add_document_positions
         add_words = self.pool.add_document_words
@@ -112,12 +112,13 @@ class SharedAnalysisWriting:
                         if not scorable:
                             length = 0
                     else:
+                        items = []  # the field's postings, added in one call
                         for tbytes, freq, weight, vbytes in self._value_postings(
                                 fieldname, field, value):
-                            weight *= fieldboost
                             if scorable:
                                 length += freq
-                            add_post((fieldname, tbytes, docnum, weight, vbytes))
+                            items.append((tbytes, weight * fieldboost, vbytes))
+                        add_terms(fieldname, docnum, items)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None,
                                        length)

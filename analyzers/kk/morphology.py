@@ -10,7 +10,7 @@ is always built by the same grammar that reads it.
     [('орман', 'plural+accusative'), ('ормандар', 'accusative'), ('ормандард', 'poss3'), ('ормандарды', '')]
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from analyzers.cache import word_cache
 from analyzers.kk.suffixes import FAMILIES, NOT_WORD_FINAL, NOUN, SOUND_CLASSES, VERB
@@ -22,9 +22,11 @@ FRONT_VOWELS = frozenset("әөүіе")
 VOWEL_LETTERS = frozenset(SOUND_CLASSES["vowel"])
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """A stem, the kind of stem the suffixes need (noun or verb) and the suffix chain."""
+class Analysis(NamedTuple):
+    """A stem, the kind of stem the suffixes need (noun or verb) and the suffix chain.
+
+    A named tuple: a frozen dataclass's __init__ (a setattr per field) was most of
+    making the ~3 analyses of each new word form."""
     stem: str
     kind: str
     chain: tuple  # family names, left to right

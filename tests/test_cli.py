@@ -137,3 +137,13 @@ def test_search_rebuilds_an_index_built_by_another_version(in_project, monkeypat
     result = run("search", "лесные пожары", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["hits"]
     assert json.loads(run("stats", "--json").stdout)["files"] == 5
+
+
+def test_the_command_process_settings_stay_out_of_library_callers():
+    # `izde` (search.cli.run) collects cycles less often and freezes what is alive at
+    # exit; a program that calls main() itself, as CliRunner does, keeps its settings.
+    import gc
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    CliRunner().invoke(main, ["--help"])
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -181,7 +181,7 @@ def test_cross_validation_weighs_candidates_exactly_as_a_search_fuses_them():
     import numpy as np
 
     from search.evaluation.semantic_folds import QueryPool, grid_table
-    from search.semantic.fusion import Fusion
+    from search.semantic.fusion import Feedback, Fusion
 
     rng = np.random.default_rng(7)
     pools = []
@@ -192,13 +192,21 @@ def test_cross_validation_weighs_candidates_exactly_as_a_search_fuses_them():
         every = {doc: float(c) for doc, c in zip(docs, rng.random(40) * 0.2 + 0.7)}
         nearest = sorted(every.items(), key=lambda item: -item[1]) if q % 3 else []
         judged = {doc: int(rng.integers(0, 3)) for doc in docs[:8]}
+        # feedback cosines for depth 2 only (a depth without them must still agree)
+        second = {doc: float(c) for doc, c in zip(docs, rng.random(40) * 0.3 + 0.6)}
+        feedback = {2: Feedback(second, 0.75, 0.08)} if q % 4 else {}
         pools.append(QueryPool("kk", "kk", judged, hits,
                                np.array([every[doc] for doc, _ in hits]), nearest,
                                float(np.mean(list(every.values()))),
-                               float(np.std(list(every.values())))))
+                               float(np.std(list(every.values()))), feedback))
     grid = [Fusion(method, pool, near, weight) for method in ("minmax", "zscore", "rrf")
             for pool in (5, 20) for near in (0, 3) for weight in (0.0, 0.3, 0.9, 1.0)]
+    grid += [Fusion(method, pool, 3, weight, feedback=depth, feedback_weight=0.1)
+             for method in ("minmax", "zscore", "rrf") for pool in (5, 20)
+             for depth in (2, 3) for weight in (0.0, 0.3, 0.9)]
     table = grid_table(pools, grid)
     expected = [[pool.ndcg(fusion) for fusion in grid] for pool in pools]
     assert np.allclose(table, expected)
     assert table.std() > 0  # the settings do rank differently
+    with_feedback = grid.index(Fusion("zscore", 20, 3, 0.3, feedback=2, feedback_weight=0.1))
+    assert (table[:, with_feedback] != table[:, grid.index(Fusion("zscore", 20, 3, 0.3))]).any()

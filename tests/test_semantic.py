@@ -362,6 +362,51 @@ def test_a_new_searcher_reuses_the_vectors_of_unchanged_segments(tmp_path, monke
     index.close()
 
 
+def test_feedback_uses_the_embeddings_of_the_best_lexical_hits(tmp_path):
+    # The ranker's fused scores equal Fusion.fuse given the feedback query computed by
+    # hand from the store's vectors of the best two hits, across segments and a delete.
+    from search.semantic.fusion import Feedback, Fusion, feedback_query
+    from search.semantic.hybrid import HybridRanker
+
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі таудағы ауылдарды қиратты."},
+                          {"id": "p2", "text": "Сілкініс кезінде үйлер құлады."}])
+    index.add_paragraphs([{"id": "p3", "text": "Жер сілкінісі жиі болатын аймақтар."},
+                          {"id": "p4", "text": "Базарда көкөніс сатылады."}])
+    fusion = Fusion("zscore", pool=10, nearest=2, weight=0.5, feedback=2, feedback_weight=0.3)
+    ranker = HybridRanker(index.path, embedder, fusion)
+    ranker.live_vectors(index.searcher())  # keeps the first segment's two rows
+    # p1 replaced: the first row of that segment is deleted, p2 moves up a live row
+    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі ауылдарды қиратты."}])
+    searcher = index.searcher()
+    docnum_of = {fields["path"]: d for d, fields in searcher.reader().iter_docs()
+                 if d in set(searcher.reader().all_doc_ids())}
+    hits = [(docnum_of[name], 3.0 - rank) for rank, name in enumerate(["p2", "p3", "p1", "p4"])]
+    fused = ranker.rescore(searcher, hits, "жер сілкінісі", limit=10, nearest=True)
+
+    store = EmbeddingStore(store_folder(index.path))
+    texts = {d: searcher.reader().stored_fields(d) for d in docnum_of.values()}
+    vectors = {d: store.vectors_for([content_key(fields["text"])])[0][0]
+               for d, fields in texts.items()}
+    docs = sorted(vectors)
+    matrix = np.stack([vectors[d] for d in docs])
+    query = embedder.encode_queries(["жер сілкінісі"])[0]
+    every = matrix @ query
+    second = matrix @ feedback_query(np.stack([vectors[hits[0][0]], vectors[hits[1][0]]]))
+    near = sorted(zip(docs, every.tolist()), key=lambda item: -item[1])
+    expected = fusion.fuse(hits, np.array([vectors[d] @ query for d, _ in hits]), near,
+                           float(every.mean()), float(every.std()), 10,
+                           Feedback(dict(zip(docs, second.tolist())), float(second.mean()),
+                                    float(second.std())))
+    assert [d for d, _ in fused] == [d for d, _ in expected]
+    assert [s for _, s in fused] == pytest.approx([s for _, s in expected], abs=1e-4)
+    assert fused != Fusion("zscore", 10, 2, 0.5).fuse(
+        hits, np.array([vectors[d] @ query for d, _ in hits]), near,
+        float(every.mean()), float(every.std()), 10)  # the feedback did weigh
+    index.close()
+
+
 def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):
     store = EmbeddingStore(tmp_path / "embeddings")
     store.create("model-a", 4)

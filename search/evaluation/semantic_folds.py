@@ -28,7 +28,7 @@ from search.evaluation.typed_queries import typed_query
 from search.index import Index
 from search.query.syntax import is_plain_words, query_languages
 from search.semantic.embedder import content_key, passage_text
-from search.semantic.fusion import Fusion
+from search.semantic.fusion import Feedback, Fusion, feedback_query
 from search.semantic.hybrid import FUSION, semantic_query_text
 from search.semantic.setting import default_embedder, is_semantic, store_folder
 from search.semantic.store import EmbeddingStore
@@ -39,11 +39,20 @@ NEAREST = max(GRID_NEAREST) + DEPTH  # enough that the pool never exhausts them
 GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 21))  # 0 (lexical) .. 1
 RRF_WEIGHTS = tuple(round(0.1 * step, 1) for step in range(1, 10))
 RRF_CONSTANTS = (10, 60)
-# Method first, so that a tie goes to the first shipped family (minmax), then smaller settings.
+# Dense pseudo-relevance feedback (with zscore, the family every fold chose): the mean
+# embedding of the best 3, 5 or 10 lexical hits as a second query, weighing 0.05-0.15.
+GRID_FEEDBACK = (3, 5, 10)
+GRID_FEEDBACK_WEIGHTS = (0.05, 0.1, 0.15)
+# Method first, so that a tie goes to the first shipped family (minmax), then smaller
+# settings; settings without feedback before those with it.
 GRID = ([Fusion(method, pool, near, weight) for method in ("minmax", "zscore")
          for pool in GRID_POOLS for near in GRID_NEAREST for weight in GRID_WEIGHTS]
         + [Fusion("rrf", pool, near, weight, constant) for pool in GRID_POOLS
-           for near in GRID_NEAREST for weight in RRF_WEIGHTS for constant in RRF_CONSTANTS])
+           for near in GRID_NEAREST for weight in RRF_WEIGHTS for constant in RRF_CONSTANTS]
+        + [Fusion("zscore", pool, near, weight, feedback=depth, feedback_weight=share)
+           for depth in GRID_FEEDBACK for share in GRID_FEEDBACK_WEIGHTS
+           for pool in GRID_POOLS for near in GRID_NEAREST for weight in GRID_WEIGHTS
+           if weight + share <= 1.0])
 
 
 @dataclass
@@ -58,9 +67,12 @@ class QueryPool:
     nearest: list[tuple[str, float]]   # (id, cosine), best first; empty for non-plain queries
     mean: float
     std: float
+    # feedback depth -> the cosines of the hits and nearest with its feedback query
+    feedback: dict[int, Feedback] = field(default_factory=dict)
 
     def ndcg(self, fusion: Fusion) -> float:
-        ranked = fusion.fuse(self.hits, self.cosines, self.nearest, self.mean, self.std)
+        ranked = fusion.fuse(self.hits, self.cosines, self.nearest, self.mean, self.std,
+                             feedback=self.feedback.get(fusion.feedback))
         return ndcg_at([doc for doc, _ in ranked], self.judged)
 
 
@@ -82,6 +94,23 @@ def corpus_vectors(store: EmbeddingStore, corpus_path) -> tuple[list[str], np.nd
     return [p["id"] for p, ok in zip(corpus, found) if ok], vectors[found]
 
 
+def feedback_cosines(matrix: np.ndarray, row_of: dict, hits: list[str],
+                     nearest: list[str]) -> dict[int, Feedback]:
+    """For each feedback depth of the grid, the cosines of ``hits`` and ``nearest``
+    with the mean embedding of the best that many ``hits`` (as HybridRanker does)."""
+    feedback = {}
+    for depth in GRID_FEEDBACK:
+        top = [row_of[doc] for doc in hits[:depth] if doc in row_of]
+        if not top:
+            continue
+        every = matrix @ feedback_query(matrix[top])
+        lowest = float(every.min())
+        feedback[depth] = Feedback({doc: float(every[row_of[doc]]) if doc in row_of else lowest
+                                    for doc in (*hits, *nearest)},
+                                   float(every.mean()), float(every.std()))
+    return feedback
+
+
 def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
                 progress: Progress | None = None) -> list[QueryPool]:
     store = EmbeddingStore(store_folder(index.path))
@@ -94,6 +123,7 @@ def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
         searched = hits.searched_for[-1] if hits.searched_for else query["text"]
         text = semantic_query_text(searched)
         cosines, nearest, mean, std = np.zeros(len(hits), np.float32), [], 0.0, 1.0
+        feedback = {}
         if text and len(matrix):
             every = matrix @ np.asarray(embedder.encode_queries([text]), np.float32)[0]
             mean, std = float(every.mean()), float(every.std())
@@ -102,9 +132,11 @@ def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
             if is_plain_words(query["text"]) and ":" not in query["text"]:
                 best = np.argsort(-every, kind="stable")[:NEAREST]
                 nearest = [(ids[i], float(every[i])) for i in best]
+            feedback = feedback_cosines(matrix, row_of, [hit.path for hit in hits],
+                                        [doc for doc, _ in nearest])
         pools.append(QueryPool(query.get("lang") or "?", detected_language(searched),
                                qrels[query["id"]], [(hit.path, hit.score) for hit in hits],
-                               cosines, nearest, mean, std))
+                               cosines, nearest, mean, std, feedback))
         if progress:
             progress("fusing", done, len(judged))
     return pools
@@ -165,9 +197,11 @@ def grid_table(pools: list[QueryPool], grid: list[Fusion]) -> np.ndarray:
     table = np.zeros((len(pools), len(grid)))
     for base, columns in groups.items():
         weights = [grid[column].weight for column in columns]
+        share = base.feedback_weight if base.uses_feedback else 0.0
         for row, pool in enumerate(pools):
-            parts = base.parts(pool.hits, pool.cosines, pool.nearest, pool.mean, pool.std)
-            for column, ranked in zip(columns, parts.rankings(weights)):
+            parts = base.parts(pool.hits, pool.cosines, pool.nearest, pool.mean, pool.std,
+                               pool.feedback.get(base.feedback))
+            for column, ranked in zip(columns, parts.rankings(weights, feedback_weight=share)):
                 table[row, column] = ndcg_at(ranked, pool.judged)
     return table
 
@@ -282,13 +316,18 @@ def _evaluate_in(folder: Path, corpus_path, queries, qrels, embedder, progress, 
 
 def most_chosen(report: FoldReport) -> Fusion:
     """The setting to ship: each of its parts (method, pool, nearest, weight, rrf
-    constant) as most folds chose it, ties to the first fold's choice. With settings
-    this many, whole settings rarely repeat across folds; their parts do.
+    constant, feedback depth and weight) as most folds chose it, ties to the first
+    fold's choice (or that whole choice, should the parts not make a setting). With
+    settings this many, whole settings rarely repeat across folds; their parts do.
 
     >>> most_chosen(FoldReport(3, [Fusion("zscore", 100, 10, 0.7), Fusion("zscore", 50, 0, 0.7),
     ...                            Fusion("minmax", 100, 0, 0.65)], {}, {})).describe()
     'zscore, lexical top 100 + nearest 0, semantic weight 0.7'
     """
     parts = {name: Counter(getattr(fusion, name) for fusion in report.chosen).most_common(1)[0][0]
-             for name in ("method", "pool", "nearest", "weight", "rrf_constant")}
-    return Fusion(**parts)
+             for name in ("method", "pool", "nearest", "weight", "rrf_constant", "feedback",
+                          "feedback_weight")}
+    try:
+        return Fusion(**parts)
+    except ValueError:  # the weights add up past 1
+        return report.chosen[0]

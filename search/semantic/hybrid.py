@@ -5,7 +5,8 @@ operator or exclusion), the paragraphs nearest the query's embedding by brute
 force over the whole index (:mod:`search.semantic.nearest`); with a filter
 (``lang:kk``, ``file:``) those must pass it too. Phrase and boolean queries are
 re-scored only within what they match, so they keep their meaning. How the two
-scores fuse, and how many candidates each side brings, is :data:`FUSION`,
+scores fuse (with the pseudo-relevance feedback of the best lexical hits'
+embeddings), and how many candidates each side brings, is :data:`FUSION`,
 chosen by 5-fold cross-validation on the development queries
 (:mod:`search.semantic.fusion`, docs/semantic.md).
 """
@@ -15,13 +16,13 @@ import re
 import numpy as np
 
 from search.semantic.embedder import Embedder
-from search.semantic.fusion import Fusion
+from search.semantic.fusion import Feedback, Fusion, feedback_query
 from search.semantic.nearest import LiveVectors
 from search.semantic.store import EmbeddingStore
 from search.semantic.setting import store_folder
 
 # Chosen by 5-fold cross-validation on the development queries (docs/semantic.md).
-FUSION = Fusion("zscore", pool=100, nearest=10, weight=0.7)
+FUSION = Fusion("zscore", pool=100, nearest=10, weight=0.65, feedback=5, feedback_weight=0.05)
 
 # Query syntax a model should not read: field filters, operators, exclusions, marks.
 _FILTER = re.compile(r"(?<!\S)[+-]?\w+:\S+")
@@ -81,5 +82,18 @@ class HybridRanker:
             near = live.nearest(cosines, self.fusion.nearest + len(pool),
                                 None if nearest is True else nearest)
         mean, std = (float(cosines.mean()), float(cosines.std())) if len(cosines) else (0.0, 1.0)
+        feedback = self._feedback(live, pool, near)
         return self.fusion.fuse(hits[:max(limit, self.fusion.pool)], pool_cosines, near,
-                                mean, std, limit)
+                                mean, std, limit, feedback)
+
+    def _feedback(self, live: LiveVectors, pool, near) -> Feedback | None:
+        """The candidates' cosines with the mean embedding of the best lexical hits."""
+        if not self.fusion.uses_feedback or not pool:
+            return None
+        top = live.vectors([doc for doc, _ in pool[:self.fusion.feedback]])
+        if not len(top):
+            return None
+        cosines = live.cosines(feedback_query(top))
+        candidates = [doc for doc, _ in pool] + [doc for doc, _ in near]
+        return Feedback(dict(zip(candidates, live.cosines_of(cosines, candidates).tolist())),
+                        float(cosines.mean()), float(cosines.std()))

@@ -71,6 +71,7 @@ class LiveVectors:
     def __init__(self, store: EmbeddingStore, searcher, cache: dict | None = None):
         cache = {} if cache is None else cache
         reused, self._parts, docnums = {}, [], []
+        self._part_rows = []  # per part, the matrix row of each of its live rows
         for view in segments_of(searcher):
             part = cache.get(view.segment_id) if view.segment_id is not None else None
             part = SegmentVectors.read(view.reader, store) if part is None else part.filled(store)
@@ -78,6 +79,8 @@ class LiveVectors:
                 reused[view.segment_id] = part
             live = ~np.isin(part.docnums, view.deleted) if len(view.deleted) else None
             self._parts.append((part.matrix, live))
+            self._part_rows.append(np.arange(len(part.docnums)) if live is None
+                                   else np.flatnonzero(live))
             docnums.append(view.offset + (part.docnums if live is None else part.docnums[live]))
         cache.clear()
         cache.update(reused)
@@ -98,6 +101,17 @@ class LiveVectors:
         parts = [part if live is None else part[live]
                  for part, (_matrix, live) in zip(parts, self._parts)]
         return np.concatenate(parts) if parts else np.empty(0, np.float32)
+
+    def vectors(self, docnums: list[int]) -> np.ndarray:
+        """The embeddings of ``docnums`` that have one, in their order (float32 rows)."""
+        rows = self.row_of[np.asarray(docnums, np.int64)] if len(docnums) else np.empty(0, int)
+        rows = rows[rows >= 0]
+        if not len(rows):
+            return np.empty((0, self._parts[0][0].shape[1] if self._parts else 0), np.float32)
+        starts = np.cumsum([0] + [len(part_rows) for part_rows in self._part_rows])
+        parts = np.searchsorted(starts, rows, side="right") - 1
+        return np.stack([self._parts[part][0][self._part_rows[part][row - starts[part]]]
+                         for part, row in zip(parts, rows)])
 
     def cosines_of(self, cosines: np.ndarray, docnums: list[int]) -> np.ndarray:
         """The cosines of ``docnums`` among all (``cosines`` from :meth:`cosines`); a

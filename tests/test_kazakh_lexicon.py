@@ -1,0 +1,36 @@
+"""The Kazakh stem lexicon file, as the stemmer reads it (a binary search over its bytes)."""
+
+from analyzers.kk.stemmer import _HERE, _SortedRows
+
+LEXICON = _HERE / "stem_counts.tsv"
+
+
+def _rows():
+    return [line for line in LEXICON.read_bytes().split(b"\n")
+            if line and not line.startswith(b"#")]
+
+
+def test_the_lexicon_rows_are_in_byte_order():
+    rows = _rows()
+    assert rows == sorted(rows), "stem_counts.tsv out of order: rebuild it with build_lexicon"
+
+
+def test_every_row_is_found_by_its_stem_and_kind_and_nothing_else_is():
+    rows = _SortedRows(LEXICON.read_bytes())
+    keys = set()
+    for line in _rows():
+        stem, kind, rest = line.decode("utf-8").split("\t", 2)
+        keys.add((stem, kind))
+        assert rows.get((stem, kind)) == rest
+    for stem, kind in list(keys)[:2000]:
+        for other in ((stem[:-1], kind), (stem + "а", kind), (stem, kind + "x")):
+            if other not in keys:
+                assert rows.get(other) is None, other
+    assert rows.get(("", "noun")) is None and rows.get(("￿", "noun")) is None
+
+
+def test_a_small_file_with_a_header_and_no_final_newline():
+    rows = _SortedRows("# stem\tkind\n# note\nалма\tnoun\t3\t-=1\nорман\tnoun\t9\t-=2".encode())
+    assert rows.get(("орман", "noun")) == "9\t-=2"
+    assert rows.get(("алма", "noun")) == "3\t-=1"
+    assert rows.get(("алм", "noun")) is None and rows.get(("я", "noun")) is None

@@ -44,6 +44,11 @@ class WordTokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
+    def words_like(self, text: str) -> type:
+        """A tokenizer class whose :meth:`words` of ``text`` are this one's: indexing
+        cuts a text once for all the fields whose tokenizers agree on it."""
+        return type(self)
+
     def words(self, text: str) -> list[str]:
         """The words :meth:`__call__` yields, in order (a word's position is its index),
         without Token objects: what indexing needs (analyzers.word_terms).

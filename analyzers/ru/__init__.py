@@ -64,6 +64,10 @@ _ENDING_MAX_LEN = 3
 _HANDLE_OR_WORD = re.compile(
     rf"{WORD_PATTERN.pattern}|(?<![^\W_])@{_WORD}(?:[{_HYPHENS}]{_WORD})*")
 
+# Where this tokenizer and WordTokenizer may cut a text differently: an @, or a
+# hyphen between a word's letters (a word may end in a combining mark).
+_HANDLE_OR_COMPOUND = re.compile(rf"@|(?:[^\W_]|[\u0300-\u036f])[{_HYPHENS}][^\W_]")
+
 
 class RussianTokenizer(WordTokenizer):
     """:class:`WordTokenizer` that keeps particles, ordinal endings and @handles attached.
@@ -73,6 +77,16 @@ class RussianTokenizer(WordTokenizer):
     """
 
     pattern = _HANDLE_OR_WORD
+
+    def words_like(self, text: str) -> type:
+        """:class:`WordTokenizer` for a text without an @ or a hyphen inside a word
+        (most paragraphs): then nothing here differs, and the words are cut once
+        for the ``exact`` field and the Russian ones.
+
+            >>> RussianTokenizer().words_like("лесные пожары"), RussianTokenizer().words_like("кто-то")
+            (<class 'analyzers.tokenize.WordTokenizer'>, <class 'analyzers.ru.RussianTokenizer'>)
+        """
+        return RussianTokenizer if _HANDLE_OR_COMPOUND.search(text) else WordTokenizer
 
     def parts(self, word: str):
         if word.startswith("@"):

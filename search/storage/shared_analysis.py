@@ -89,7 +89,7 @@ class SharedAnalysisWriting:
                     scorable = field.scorable
                     if planned is not None and isinstance(value, str):
                         plan, encode = planned
-                        key = (type(plan.tokenizer), value)
+                        key = (plan.tokenizer.words_like(value), value)
                         words = words_of.get(key)
                         if words is None:
                             words = words_of[key] = plan.tokenizer.words(value)

@@ -108,8 +108,13 @@ def _votes(lowered: str, words: list[str], facts: Counter) -> tuple[int, int, in
     kazakh = _words_with(facts, _VOTES_KK)
     russian = _words_with(facts, _VOTES_RU)
     cyrillic_letters = sum(map(len, words))
-    latin_letters = len(_LATIN_LETTER.findall(lowered))
-    english = 1 if latin_letters > 2 * cyrillic_letters else 0
+    # Latin letters are at most the text's other characters: a mostly Cyrillic
+    # paragraph (most of them) needs no second pass over its letters.
+    if len(lowered) - cyrillic_letters <= 2 * cyrillic_letters:
+        english = 0
+    else:
+        latin_letters = len(_LATIN_LETTER.findall(lowered))
+        english = 1 if latin_letters > 2 * cyrillic_letters else 0
     return kazakh, russian, english
 
 

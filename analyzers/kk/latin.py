@@ -98,7 +98,7 @@ def latin_to_cyrillic(text: str) -> str:
 
 
 _LATIN_LETTERS = re.compile(r"[^\W\d_а-яёәғқңөұүһі]", re.IGNORECASE)
-_CYRILLIC_LETTERS = re.compile("[а-яёәғқңөұүһі]", re.IGNORECASE)
+_CYRILLIC_RUNS = re.compile("[а-яёәғқңөұүһі]+", re.IGNORECASE)  # a string a word, not a letter
 
 
 def as_cyrillic(text: str) -> str:
@@ -108,7 +108,9 @@ def as_cyrillic(text: str) -> str:
         >>> as_cyrillic("Topyraq eroziiasy")
         'Топырақ эрозиясы'
     """
-    if len(_LATIN_LETTERS.findall(text)) <= len(_CYRILLIC_LETTERS.findall(text)):
+    cyrillic = sum(map(len, _CYRILLIC_RUNS.findall(text)))
+    # Latin letters are at most the other characters: Cyrillic text needs one pass.
+    if len(text) - cyrillic <= cyrillic or len(_LATIN_LETTERS.findall(text)) <= cyrillic:
         return text
     return latin_to_cyrillic(text)
 

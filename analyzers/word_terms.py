@@ -175,7 +175,12 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
     def terms_of(form: str) -> tuple:
         terms = (form,)
         for function in functions:
-            terms = tuple(out for term in terms for out in function(term))
+            # Every step's function returns a tuple: one term (most words) needs no
+            # generator to flatten (a new word form's terms, once per field).
+            if len(terms) == 1:
+                terms = function(terms[0])
+            else:
+                terms = tuple(out for term in terms for out in function(term))
             if not terms:
                 return ()
         return terms

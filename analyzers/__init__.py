@@ -5,7 +5,7 @@
     ['forest', 'burn']
 """
 
-from analyzers.detect import LANGUAGES, detect_language
+from analyzers.detect import LANGUAGES, detect_language, sample_language
 
 
 def analyzer_for(lang: str):
@@ -22,4 +22,4 @@ def analyzer_for(lang: str):
     raise ValueError(f"no analyzer for language {lang!r}; expected one of {', '.join(LANGUAGES)}")
 
 
-__all__ = ["LANGUAGES", "analyzer_for", "detect_language"]
+__all__ = ["LANGUAGES", "analyzer_for", "detect_language", "sample_language"]

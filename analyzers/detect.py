@@ -225,13 +225,55 @@ def _neighbour_language(facts: Counter) -> bool:
         turkic >= 2 and not _words_with(facts, _KAZAKH_ONLY_LETTER))
 
 
-def detect_language(text: str, default: str = "ru") -> str:
+def detect_language(text: str, default: str = "ru", evidence: dict | None = None) -> str:
     """Return "kk", "ru", "en" or "other" for a paragraph; ``default`` when there is
-    no evidence."""
-    lowered, words, facts = _cyrillic_words(text)  # the votes and the neighbour test share them
+    no evidence. ``evidence`` holds texts' words as :func:`sample_language` leaves them."""
+    found = evidence.get(text) if evidence else None
+    # The votes and the neighbour test share the words.
+    lowered, words, facts = found if found is not None else _cyrillic_words(text)
     kazakh, russian, english = _votes(lowered, words, facts)
     if english:
         return "kk" if is_latin_kazakh(text) else "en"
+    return _decided(kazakh, russian, facts, default)
+
+
+def sample_language(texts: list[str], max_chars: int, evidence: dict, default: str = "ru") -> str:
+    """``detect_language(" ".join(texts)[:max_chars], default)``, from each text's words,
+    which ``evidence`` keeps (text -> words) for ``detect_language(text, evidence=...)``:
+    a file's language is that of its first paragraphs, each then detected on its own,
+    and their words need finding and counting only once.
+
+        >>> found = {}
+        >>> sample_language(["Су тасқыны", "кезеңіне дайындық"], 1000, found), len(found)
+        ('kk', 2)
+    """
+    joined_length = sum(map(len, texts)) + max(len(texts) - 1, 0)
+    if joined_length > max_chars:  # a cut sample: its words are not the texts' words
+        return detect_language(" ".join(texts)[:max_chars], default)
+    facts, cyrillic_letters, lowered_length = Counter(), 0, max(len(texts) - 1, 0)
+    parts = []
+    for text in texts:
+        part = evidence.get(text)
+        if part is None:
+            part = evidence[text] = _cyrillic_words(text)
+        parts.append(part)
+        # Lowercasing is per letter here (the texts are joined by spaces), and words
+        # never span the joins: the sample's words and counts are the texts' together.
+        facts.update(part[2])
+        cyrillic_letters += sum(map(len, part[1]))
+        lowered_length += len(part[0])
+    kazakh = _words_with(facts, _VOTES_KK)
+    russian = _words_with(facts, _VOTES_RU)
+    english = False
+    if lowered_length - cyrillic_letters > 2 * cyrillic_letters:  # as in _votes
+        latin_letters = sum(len(_LATIN_LETTER.findall(part[0])) for part in parts)
+        english = latin_letters > 2 * cyrillic_letters
+    if english:
+        return "kk" if is_latin_kazakh(" ".join(texts)) else "en"
+    return _decided(kazakh, russian, facts, default)
+
+
+def _decided(kazakh: int, russian: int, facts: Counter, default: str) -> str:
     if _neighbour_language(facts):
         return OTHER
     if kazakh > russian:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from analyzers import detect_language
+from analyzers import detect_language, sample_language
 from search.errors import PathNotFoundError, UnreadableFileError
 from search.ingest.long_paragraphs import MAX_PARAGRAPH_CHARS, pieces
 from search.ingest.manifest import FileEntry, Manifest, SkippedFile
@@ -191,11 +191,14 @@ def documents_for(path: Path, text: str):
 
 def documents_of(path: Path, paragraphs: list[Paragraph]):
     """The Whoosh documents of a file's paragraphs, with their titles, pages and lines."""
-    sample = " ".join(p.text for p in paragraphs[:50])[:MAX_PARAGRAPH_CHARS * 10]
-    file_lang = detect_language(sample)
+    # The language of the first 50 paragraphs together, their words found once for it
+    # and for each paragraph's own detection (analyzers.detect.sample_language).
+    evidence = {}
+    file_lang = sample_language([p.text for p in paragraphs[:50]], MAX_PARAGRAPH_CHARS * 10,
+                                evidence)
     for paragraph in paragraphs:
         for piece in pieces(paragraph.text):  # a 50 MB line is not one paragraph to show
-            lang = detect_language(piece, default=file_lang)
+            lang = detect_language(piece, default=file_lang, evidence=evidence)
             document = {
                 "path": str(path), "file": path.name, "paragraph": paragraph.number,
                 "line": paragraph.line, "lang": lang, "text": piece, EXACT_FIELD: piece,

@@ -87,8 +87,11 @@ class _Lexicon:
     def get(self, key: tuple[str, str], default=None):
         found = self._parsed.get(key)
         if found is None:
-            row = self._rows.get(key)
+            rows = self._rows
+            row = rows.get(key)
             if row is None:
+                if type(rows) is _SortedRows and rows._by_key is not None:
+                    self._rows = rows._by_key  # its dict now: a look-up in C, no call
                 return default
             total, families = row.split("\t")
             found = self._parsed[key] = (int(total), _FamilyCounts(families))

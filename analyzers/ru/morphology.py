@@ -150,10 +150,10 @@ def lemmas(word: str) -> tuple[str, ...]:
     # spreads a lemma over its case/gender variants) measured no better.
     threshold = parses[0].score * AMBIGUITY_RATIO
     terms = []
-    top = parses[0].tag
-    adverb_first = top.POS in _ADVERB_OR_PREPOSITION
-    function_first = top.POS in _FUNCTION_WORD or "Apro" in top
-    infinitive_first = top.POS == "INFN"
+    top_pos, top_grammemes = _tag_facts(parses[0].tag)
+    adverb_first = top_pos in _ADVERB_OR_PREPOSITION
+    function_first = top_pos in _FUNCTION_WORD or "Apro" in top_grammemes
+    infinitive_first = top_pos == "INFN"
     for parse in parses:
         if (parse.score < threshold
                 and not (adverb_first and _is_noun_instrumental(parse))
@@ -207,15 +207,18 @@ def as_cyrillic(word: str) -> str:
 
 
 def _is_pronoun(parse) -> bool:
-    return parse.tag.POS == "NPRO" or "Apro" in parse.tag
+    pos, grammemes = _tag_facts(parse.tag)
+    return pos == "NPRO" or "Apro" in grammemes
 
 
 def _is_present_tense(parse) -> bool:
-    return parse.tag.POS == "VERB" and "pres" in parse.tag
+    pos, grammemes = _tag_facts(parse.tag)
+    return pos == "VERB" and "pres" in grammemes
 
 
 def _is_noun_instrumental(parse) -> bool:
-    return parse.tag.POS == "NOUN" and "ablt" in parse.tag
+    pos, grammemes = _tag_facts(parse.tag)
+    return pos == "NOUN" and "ablt" in grammemes
 
 
 def _shorten_elongation(word: str, morph) -> str:
@@ -227,11 +230,28 @@ def _shorten_elongation(word: str, morph) -> str:
     return double if morph.word_is_known(double) else single
 
 
+def _tag_facts(tag) -> tuple:
+    """(part of speech as a plain string or None, grammemes) of a pymorphy3 tag, once
+    per tag: ``tag.POS`` intersects two sets and wraps the answer in a checked string
+    on every look, and a new word form looks at each of its parses' tags several times."""
+    key = str(tag)
+    facts = _TAG_FACTS.get(key)
+    if facts is None:
+        pos = tag.POS
+        facts = _TAG_FACTS[key] = (None if pos is None else str(pos), tag.grammemes)
+    return facts
+
+
+_TAG_FACTS: dict[str, tuple] = {}  # a few thousand tags at most: the dictionary's
+
+
 def _prefer_readings(parses):
-    if any("Arch" in p.tag for p in parses):
+    facts = list(map(_tag_facts, (p.tag for p in parses)))
+    if any("Arch" in grammemes for _, grammemes in facts):
         # суть (быть), весть (ведать): an archaic reading only when nothing else fits.
-        parses = [p for p in parses if "Arch" not in p.tag] or parses
-    pos = {p.tag.POS for p in parses}
+        parses = [p for p, (_, grammemes) in zip(parses, facts) if "Arch" not in grammemes] \
+            or parses
+    pos = {_tag_facts(p.tag)[0] for p in parses}
     if "NPRO" in pos:
         # его, ему, ним, нем: он and оно share every oblique form, which
         # dictionaries (and UD treebanks: его → он 15 times, → оно once in
@@ -274,13 +294,14 @@ def is_hyphenated_modifier(word: str) -> bool:
 
 def _lemma(parse) -> str:
     tag = parse.tag
-    if "femn" in tag and ("Surn" in tag or "Patr" in tag):
+    pos, grammemes = _tag_facts(tag)
+    if "femn" in grammemes and ("Surn" in grammemes or "Patr" in grammemes):
         # pymorphy3 files Пугачёва under Пугачёв and Петровна under Петрович;
         # a woman's surname or patronymic is her own name.
         feminine = parse.inflect(_FEMININE_NAME)
         if feminine:
             return feminine.word
-    if parse.tag.POS == "ADJF" and "Supr" in parse.tag:
+    if pos == "ADJF" and "Supr" in grammemes:
         # pymorphy3 files лучший under хороший; keep the superlative's own
         # masculine nominative (the lexeme holds both лучший and наихороший, so
         # take the one sharing most letters with the form).

@@ -171,8 +171,7 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
         return None  # several terms per word only from the last step
     functions = [function for function, *_ in steps]
 
-    @word_table(maxsize=200_000)
-    def terms_of(form: str) -> tuple:
+    def composed(form: str) -> tuple:
         terms = (form,)
         for function in functions:
             # Every step's function returns a tuple: one term (most words) needs no
@@ -184,10 +183,13 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
             if not terms:
                 return ()
         return terms
+    terms_of = word_table(maxsize=200_000)(composed)
     term_of = None
     if not any(many for _f, _d, _n, many in steps):
+        # From the steps, not through terms_of's table: indexing asks only term_of,
+        # and a new form then costs one table entry per field, not two.
         @word_table(maxsize=200_000)
         def term_of(form: str) -> str | None:
-            terms = terms_of(form)
+            terms = composed(form)
             return terms[0] if terms else None
     return IndexPlan(tokenizer, terms_of, dropping[0] if dropping else CLOSE, term_of)

@@ -129,7 +129,6 @@ class _PostingsWriter(W3PostingsWriter):
         else:
             tell, write = postfile.tell, postfile.write
         head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
-        dumps, compress = pickle.dumps, zlib.compress
         head_size = _PACKED_HEAD.size - 4
         length_byte = _LENGTH_BYTES
         # A lone posting's weight -> (its float32, flags, scoring part): few distinct.
@@ -175,18 +174,8 @@ class _PostingsWriter(W3PostingsWriter):
                 else:
                     min_byte, max_byte = 0, length_byte[0]
                 kept = tuple(filter(None, values))
-            if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
-                scoring = compress(scoring, compression)
-                flags |= _PACKED_SCORING_COMPRESSED
-            # _mini_values: a tuple of the values, or none or all joined for a fixed size
-            if fixedsize is None or fixedsize < 0:
-                mini = kept
-            else:
-                mini = b"".join(kept) if fixedsize else None
-            packed_values = dumps(mini, BLOCK_PROTOCOL)
-            if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
-                packed_values = compress(packed_values, compression)
-                flags |= _PACKED_VALUES_COMPRESSED
+            scoring, packed_values, flags = packed_parts(scoring, kept, fixedsize,
+                                                         compression, flags)
             start = tell()
             block = b"".join((PACKED_MAGIC, head_pack(
                 -(head_size + len(scoring) + len(packed_values)), count, first, last, maxweight,
@@ -277,6 +266,25 @@ class _LengthBytes(dict):
 
 
 _LENGTH_BYTES = _LengthBytes()
+
+
+def packed_parts(scoring: bytes, values: tuple, fixedsize, compression: int,
+                 flags: int) -> tuple[bytes, bytes, int]:
+    """A block's scoring part and pickled values, each compressed when worth it, and
+    the flags that say which are: shared by the single-term and the batch writer."""
+    if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
+        scoring = zlib.compress(scoring, compression)
+        flags |= _PACKED_SCORING_COMPRESSED
+    # Whoosh's _mini_values: a tuple of the values, or none or all joined for a fixed size
+    if fixedsize is None or fixedsize < 0:
+        mini = values
+    else:
+        mini = b"".join(values) if fixedsize else None
+    packed_values = pickle.dumps(mini, BLOCK_PROTOCOL)
+    if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
+        packed_values = zlib.compress(packed_values, compression)
+        flags |= _PACKED_VALUES_COMPRESSED
+    return scoring, packed_values, flags
 
 
 def _narrowest_width(largest: int) -> int:

@@ -13,19 +13,15 @@ term info. The bytes are those ``whole_term_writer`` writes (compared in
 tests/test_word_columns.py).
 """
 
-import pickle
-import zlib
 from itertools import chain
 
 import numpy as np
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 from whoosh.filedb.structfile import StructFile
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
-from search.storage.codec import (_PACKED_HEAD, _PACKED_SCORING_COMPRESSED,
-                                  _PACKED_VALUES_COMPRESSED, _TERM_INFO, _WRITES_PACKED_BLOCKS,
-                                  BLOCK_PROTOCOL, PACKED_MAGIC, WEIGHTS_BYTES, WEIGHTS_FLOATS,
-                                  WEIGHTS_ONES)
+from search.storage.codec import (_PACKED_HEAD, _TERM_INFO, _WRITES_PACKED_BLOCKS,
+                                  PACKED_MAGIC, WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES,
+                                  packed_parts)
 
 TERMS_PER_BATCH = 4096
 _DELTA_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
@@ -88,7 +84,6 @@ class TermBatchWriter:
         firsts, lasts = docs[starts].tolist(), docs[ends - 1].tolist()
 
         compression, fixedsize = self._compression, self._fixedsize
-        dumps, compress = pickle.dumps, zlib.compress
         head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
         head_size = _PACKED_HEAD.size - 4
         add_row, key = self._table.add, self._key
@@ -107,18 +102,8 @@ class TermBatchWriter:
             if weight is None:  # float weights: summed as the single-term writer sums them
                 weight = sum(np.asarray(all_weights[i], np.float64).astype(np.float32).tolist())
             flags = (width if count > 1 else 0) | kind
-            if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
-                scoring = compress(scoring, compression)
-                flags |= _PACKED_SCORING_COMPRESSED
-            kept = tuple(filter(None, all_values[i]))
-            if fixedsize is None or fixedsize < 0:
-                mini = kept
-            else:
-                mini = b"".join(kept) if fixedsize else None
-            packed_values = dumps(mini, BLOCK_PROTOCOL)
-            if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
-                packed_values = compress(packed_values, compression)
-                flags |= _PACKED_VALUES_COMPRESSED
+            scoring, packed_values, flags = packed_parts(
+                scoring, tuple(filter(None, all_values[i])), fixedsize, compression, flags)
             maxweight = maxweights[i]
             block = b"".join((PACKED_MAGIC, head_pack(
                 -(head_size + len(scoring) + len(packed_values)), count, firsts[i], lasts[i],

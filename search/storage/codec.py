@@ -123,11 +123,7 @@ class _PostingsWriter(W3PostingsWriter):
             # term vectors, or a writer of another block layout (tests of older ones)
             return lambda ids, weights, values, lengths: None
         least, most = max(1, self._inlinelimit), self._blocklimit
-        # The structured file's write and tell only pass the call on: call the file's.
-        if type(postfile).write is StructFile.write and type(postfile).tell is StructFile.tell:
-            tell, write = postfile.file.tell, postfile.file.write
-        else:
-            tell, write = postfile.tell, postfile.write
+        write, tell = write_and_tell(postfile)
         head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
         head_size = _PACKED_HEAD.size - 4
         length_byte = _LENGTH_BYTES
@@ -266,6 +262,14 @@ class _LengthBytes(dict):
 
 
 _LENGTH_BYTES = _LengthBytes()
+
+
+def write_and_tell(postfile):
+    """The ``write`` and ``tell`` of a postings file; of the file underneath when a
+    plain StructFile wraps it, whose methods only pass the calls on."""
+    if type(postfile).write is StructFile.write and type(postfile).tell is StructFile.tell:
+        postfile = postfile.file
+    return postfile.write, postfile.tell
 
 
 def packed_parts(scoring: bytes, values: tuple, fixedsize, compression: int,

@@ -25,7 +25,7 @@ class SharedAnalysisWriting:
     """Mixin for Whoosh's ``SegmentWriter``: ``add_document`` with shared tokenization."""
 
     def _index_plans(self) -> dict | None:
-        """Field name -> (plan, value encoder) for the fields indexed from shared words;
+        """Field name -> (plan, PositionValues) for the fields indexed from shared words;
         None when a field needs what the loop below leaves out (spelling, vectors)."""
         if "_plans" not in self.__dict__:
             plans = {}
@@ -88,7 +88,7 @@ class SharedAnalysisWriting:
                     planned = plans.get(fieldname)
                     scorable = field.scorable
                     if planned is not None and isinstance(value, str):
-                        plan, encode = planned
+                        plan, position_values = planned
                         key = (plan.tokenizer.words_like(value), value)
                         words = words_of.get(key)
                         if words is None:
@@ -98,16 +98,16 @@ class SharedAnalysisWriting:
                         # word_columns): here each word's term(s), looked up in C.
                         if plan.term_of is not None:
                             length = add_words(fieldname, docnum, list(map(plan.term_of, words)),
-                                               encode, boost, fieldboost,
+                                               position_values, boost, fieldboost,
                                                first_kept=plan.numbering == FIRST_KEPT)
                         elif plan.numbering == CLOSE:
                             length = add_word_terms(fieldname, docnum,
-                                                    list(map(plan.terms_of, words)), encode,
+                                                    list(map(plan.terms_of, words)), position_values,
                                                     boost, fieldboost)
                         else:
                             positions = plan.positions(words)
                             length = sum(map(len, positions.values()))
-                            add_positions(fieldname, docnum, positions, encode, boost,
+                            add_positions(fieldname, docnum, positions, position_values, boost,
                                           fieldboost)
                         if not scorable:
                             length = 0

@@ -16,12 +16,11 @@ tests/test_word_columns.py).
 from itertools import chain
 
 import numpy as np
-from whoosh.filedb.structfile import StructFile
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
 from search.storage.codec import (_PACKED_HEAD, _TERM_INFO, _WRITES_PACKED_BLOCKS,
                                   PACKED_MAGIC, WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES,
-                                  packed_parts)
+                                  packed_parts, write_and_tell)
 
 TERMS_PER_BATCH = 4096
 _DELTA_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
@@ -45,10 +44,7 @@ class TermBatchWriter:
 
     def __init__(self, postwriter, format_, field_lengths: list, term_table, field_key: bytes):
         self.least, self.most = max(1, postwriter._inlinelimit), postwriter._blocklimit
-        postfile = postwriter._postfile
-        if type(postfile).write is StructFile.write and type(postfile).tell is StructFile.tell:
-            postfile = postfile.file  # the wrappers only pass the calls on
-        self._write, self._tell = postfile.write, postfile.tell
+        self._write, self._tell = write_and_tell(postwriter._postfile)
         self._compression = postwriter._compression
         self._fixedsize = format_.fixed_value_size()
         # Every document's length in the field (None: none), as an array to index.

@@ -195,18 +195,32 @@ def test_cross_validation_weighs_candidates_exactly_as_a_search_fuses_them():
         # feedback cosines for depth 2 only (a depth without them must still agree)
         second = {doc: float(c) for doc, c in zip(docs, rng.random(40) * 0.3 + 0.6)}
         feedback = {2: Feedback(second, 0.75, 0.08)} if q % 4 else {}
+        # the centred query's cosines for one centring only (another must still agree)
+        centred = {doc: float(c) for doc, c in zip(docs, rng.random(40) * 0.4 + 0.1)}
+        views = {(20, 0.5): (np.array([centred[doc] for doc, _ in hits]),
+                             sorted(centred.items(), key=lambda item: -item[1]) if q % 3 else [],
+                             0.3, 0.1)}
         pools.append(QueryPool("kk", "kk", judged, hits,
                                np.array([every[doc] for doc, _ in hits]), nearest,
                                float(np.mean(list(every.values()))),
-                               float(np.std(list(every.values()))), feedback))
+                               float(np.std(list(every.values()))), feedback, views))
     grid = [Fusion(method, pool, near, weight) for method in ("minmax", "zscore", "rrf")
             for pool in (5, 20) for near in (0, 3) for weight in (0.0, 0.3, 0.9, 1.0)]
     grid += [Fusion(method, pool, 3, weight, feedback=depth, feedback_weight=0.1)
              for method in ("minmax", "zscore", "rrf") for pool in (5, 20)
              for depth in (2, 3) for weight in (0.0, 0.3, 0.9)]
+    grid += [Fusion("zscore", 20, 3, weight, feedback=2, feedback_weight=0.1, centre=centre,
+                    centre_weight=0.5) for centre in (20, 50) for weight in (0.0, 0.3, 0.9)]
     table = grid_table(pools, grid)
     expected = [[pool.ndcg(fusion) for fusion in grid] for pool in pools]
     assert np.allclose(table, expected)
     assert table.std() > 0  # the settings do rank differently
     with_feedback = grid.index(Fusion("zscore", 20, 3, 0.3, feedback=2, feedback_weight=0.1))
     assert (table[:, with_feedback] != table[:, grid.index(Fusion("zscore", 20, 3, 0.3))]).any()
+    centred = grid.index(Fusion("zscore", 20, 3, 0.3, feedback=2, feedback_weight=0.1,
+                                centre=20, centre_weight=0.5))
+    assert (table[:, centred] != table[:, with_feedback]).any()
+    # the centred setting ranks by the centred cosines, as a search would pass them
+    pool = pools[1]
+    ranked = grid[centred].fuse(pool.hits, *pool.centred[20, 0.5], feedback=pool.feedback.get(2))
+    assert table[1, centred] == pytest.approx(ndcg_at([doc for doc, _ in ranked], pool.judged))

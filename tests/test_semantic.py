@@ -407,6 +407,44 @@ def test_feedback_uses_the_embeddings_of_the_best_lexical_hits(tmp_path):
     index.close()
 
 
+def test_the_ranker_centres_the_query_on_its_nearest_paragraphs(tmp_path):
+    # With centring, the ranker's fused scores equal Fusion.fuse given the cosines of the
+    # query less half the mean embedding of its two nearest paragraphs, computed by hand.
+    from search.semantic.fusion import Fusion, centred_query
+    from search.semantic.hybrid import HybridRanker
+
+    embedder = CountingEmbedder()
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі таудағы ауылдарды қиратты."},
+                          {"id": "p2", "text": "Сілкініс кезінде үйлер құлады."}])
+    index.add_paragraphs([{"id": "p3", "text": "Жер сілкінісі жиі болатын аймақтар."},
+                          {"id": "p4", "text": "Базарда көкөніс сатылады."}])
+    fusion = Fusion("zscore", pool=10, nearest=2, weight=0.9, centre=2, centre_weight=0.5)
+    searcher = index.searcher()
+    docnum_of = {fields["path"]: d for d, fields in searcher.reader().iter_docs()}
+    hits = [(docnum_of[name], 3.0 - rank) for rank, name in enumerate(["p2", "p3", "p1"])]
+    fused = HybridRanker(index.path, embedder, fusion).rescore(
+        searcher, hits, "жер сілкінісі", limit=10, nearest=True)
+
+    store = EmbeddingStore(store_folder(index.path))
+    docs = sorted(docnum_of.values())
+    matrix = np.stack([store.vectors_for([content_key(searcher.reader().stored_fields(d)["text"])])
+                       [0][0] for d in docs])
+    query = embedder.encode_queries(["жер сілкінісі"])[0]
+    neighbours = matrix[np.argsort(-(matrix @ query))[:2]]
+    every = matrix @ centred_query(query, neighbours, 0.5)
+    cosine = dict(zip(docs, every.tolist()))
+    near = sorted(cosine.items(), key=lambda item: -item[1])
+    expected = fusion.fuse(hits, np.array([cosine[d] for d, _ in hits]), near,
+                           float(every.mean()), float(every.std()), 10)
+    assert [d for d, _ in fused] == [d for d, _ in expected]
+    assert [s for _, s in fused] == pytest.approx([s for _, s in expected], abs=1e-4)
+    plain = Fusion("zscore", pool=10, nearest=2, weight=0.9)
+    assert fused != HybridRanker(index.path, embedder, plain).rescore(
+        searcher, hits, "жер сілкінісі", limit=10, nearest=True)  # the centring did change it
+    index.close()
+
+
 def test_store_refuses_to_mix_and_survives_a_compaction(tmp_path):
     store = EmbeddingStore(tmp_path / "embeddings")
     store.create("model-a", 4)

@@ -28,7 +28,7 @@ from search.evaluation.typed_queries import typed_query
 from search.index import Index
 from search.query.syntax import is_plain_words, query_languages
 from search.semantic.embedder import content_key, passage_text
-from search.semantic.fusion import Feedback, Fusion, feedback_query
+from search.semantic.fusion import Feedback, Fusion, centred_query, feedback_query
 from search.semantic.hybrid import FUSION, semantic_query_text
 from search.semantic.setting import default_embedder, is_semantic, store_folder
 from search.semantic.store import EmbeddingStore
@@ -40,11 +40,16 @@ GRID_WEIGHTS = tuple(round(0.05 * step, 2) for step in range(0, 21))  # 0 (lexic
 RRF_WEIGHTS = tuple(round(0.1 * step, 1) for step in range(1, 10))
 RRF_CONSTANTS = (10, 60)
 # Dense pseudo-relevance feedback (with zscore, the family every fold chose): the mean
-# embedding of the best 3, 5 or 10 lexical hits as a second query, weighing 0.05-0.15.
+# embedding of the best 3, 5 or 10 lexical hits as a second query, weighing 0.05-0.25.
 GRID_FEEDBACK = (3, 5, 10)
-GRID_FEEDBACK_WEIGHTS = (0.05, 0.1, 0.15)
+GRID_FEEDBACK_WEIGHTS = (0.05, 0.1, 0.15, 0.2, 0.25)
+# The query centred on its neighbourhood (its 20 or 50 nearest paragraphs' mean embedding
+# taken from it, times 0.25-0.75), tried with zscore and feedback, over the lexical top 100
+# (every fold's pool) and nearest 0-20 (what the folds chose) to keep the grid small.
+GRID_CENTRES = (20, 50)
+GRID_CENTRE_WEIGHTS = (0.25, 0.5, 0.75)
 # Method first, so that a tie goes to the first shipped family (minmax), then smaller
-# settings; settings without feedback before those with it.
+# settings; settings without feedback before those with it, without centring before with.
 GRID = ([Fusion(method, pool, near, weight) for method in ("minmax", "zscore")
          for pool in GRID_POOLS for near in GRID_NEAREST for weight in GRID_WEIGHTS]
         + [Fusion("rrf", pool, near, weight, constant) for pool in GRID_POOLS
@@ -52,7 +57,12 @@ GRID = ([Fusion(method, pool, near, weight) for method in ("minmax", "zscore")
         + [Fusion("zscore", pool, near, weight, feedback=depth, feedback_weight=share)
            for depth in GRID_FEEDBACK for share in GRID_FEEDBACK_WEIGHTS
            for pool in GRID_POOLS for near in GRID_NEAREST for weight in GRID_WEIGHTS
-           if weight + share <= 1.0])
+           if weight + share <= 1.0]
+        + [Fusion("zscore", 100, near, weight, feedback=depth, feedback_weight=share,
+                  centre=centre, centre_weight=by)
+           for centre in GRID_CENTRES for by in GRID_CENTRE_WEIGHTS
+           for depth in GRID_FEEDBACK for share in GRID_FEEDBACK_WEIGHTS
+           for near in (0, 10, 20) for weight in GRID_WEIGHTS if weight + share <= 1.0])
 
 
 @dataclass
@@ -69,9 +79,17 @@ class QueryPool:
     std: float
     # feedback depth -> the cosines of the hits and nearest with its feedback query
     feedback: dict[int, Feedback] = field(default_factory=dict)
+    # (centre, centre weight) -> (cosines, nearest, mean, std) of the centred query
+    centred: dict[tuple[int, float], tuple] = field(default_factory=dict)
+
+    def view(self, fusion: Fusion) -> tuple:
+        """(cosines of the hits, nearest, mean, std) of the query ``fusion`` embeds."""
+        if fusion.centres and (fusion.centre, fusion.centre_weight) in self.centred:
+            return self.centred[fusion.centre, fusion.centre_weight]
+        return self.cosines, self.nearest, self.mean, self.std
 
     def ndcg(self, fusion: Fusion) -> float:
-        ranked = fusion.fuse(self.hits, self.cosines, self.nearest, self.mean, self.std,
+        ranked = fusion.fuse(self.hits, *self.view(fusion),
                              feedback=self.feedback.get(fusion.feedback))
         return ndcg_at([doc for doc, _ in ranked], self.judged)
 
@@ -111,6 +129,31 @@ def feedback_cosines(matrix: np.ndarray, row_of: dict, hits: list[str],
     return feedback
 
 
+def cosine_view(every: np.ndarray, ids: list[str], row_of: dict, hits: list[str],
+                plain: bool) -> tuple:
+    """(cosines of ``hits``, nearest (id, cosine), mean, std) of one query's cosines
+    with every paragraph (as HybridRanker reads them)."""
+    cosines = np.array([every[row_of[hit]] if hit in row_of else every.min() for hit in hits],
+                       np.float32)
+    nearest = []
+    if plain:
+        best = np.argsort(-every, kind="stable")[:NEAREST]
+        nearest = [(ids[i], float(every[i])) for i in best]
+    return cosines, nearest, float(every.mean()), float(every.std())
+
+
+def centred_views(matrix: np.ndarray, query: np.ndarray, every: np.ndarray, ids, row_of,
+                  hits: list[str], plain: bool) -> dict[tuple[int, float], tuple]:
+    """For each centring of the grid, :func:`cosine_view` of the centred query."""
+    views = {}
+    for centre in GRID_CENTRES:
+        neighbours = matrix[np.argsort(-every, kind="stable")[:centre]]
+        for by in GRID_CENTRE_WEIGHTS:
+            views[centre, by] = cosine_view(matrix @ centred_query(query, neighbours, by),
+                                            ids, row_of, hits, plain)
+    return views
+
+
 def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
                 progress: Progress | None = None) -> list[QueryPool]:
     store = EmbeddingStore(store_folder(index.path))
@@ -123,20 +166,20 @@ def query_pools(index: Index, embedder, queries: list[dict], qrels, corpus_path,
         searched = hits.searched_for[-1] if hits.searched_for else query["text"]
         text = semantic_query_text(searched)
         cosines, nearest, mean, std = np.zeros(len(hits), np.float32), [], 0.0, 1.0
-        feedback = {}
+        feedback, centred = {}, {}
         if text and len(matrix):
-            every = matrix @ np.asarray(embedder.encode_queries([text]), np.float32)[0]
-            mean, std = float(every.mean()), float(every.std())
-            cosines = np.array([every[row_of[hit.path]] if hit.path in row_of
-                                else every.min() for hit in hits], np.float32)
-            if is_plain_words(query["text"]) and ":" not in query["text"]:
-                best = np.argsort(-every, kind="stable")[:NEAREST]
-                nearest = [(ids[i], float(every[i])) for i in best]
-            feedback = feedback_cosines(matrix, row_of, [hit.path for hit in hits],
-                                        [doc for doc, _ in nearest])
+            vector = np.asarray(embedder.encode_queries([text]), np.float32)[0]
+            every = matrix @ vector
+            paths = [hit.path for hit in hits]
+            plain = is_plain_words(query["text"]) and ":" not in query["text"]
+            cosines, nearest, mean, std = cosine_view(every, ids, row_of, paths, plain)
+            centred = centred_views(matrix, vector, every, ids, row_of, paths, plain)
+            near = {doc for view in (*centred.values(), (None, nearest))
+                    for doc, _ in view[1]}
+            feedback = feedback_cosines(matrix, row_of, paths, sorted(near))
         pools.append(QueryPool(query.get("lang") or "?", detected_language(searched),
                                qrels[query["id"]], [(hit.path, hit.score) for hit in hits],
-                               cosines, nearest, mean, std, feedback))
+                               cosines, nearest, mean, std, feedback, centred))
         if progress:
             progress("fusing", done, len(judged))
     return pools
@@ -199,8 +242,7 @@ def grid_table(pools: list[QueryPool], grid: list[Fusion]) -> np.ndarray:
         weights = [grid[column].weight for column in columns]
         share = base.feedback_weight if base.uses_feedback else 0.0
         for row, pool in enumerate(pools):
-            parts = base.parts(pool.hits, pool.cosines, pool.nearest, pool.mean, pool.std,
-                               pool.feedback.get(base.feedback))
+            parts = base.parts(pool.hits, *pool.view(base), pool.feedback.get(base.feedback))
             for column, ranked in zip(columns, parts.rankings(weights, feedback_weight=share)):
                 table[row, column] = ndcg_at(ranked, pool.judged)
     return table
@@ -326,7 +368,7 @@ def most_chosen(report: FoldReport) -> Fusion:
     """
     parts = {name: Counter(getattr(fusion, name) for fusion in report.chosen).most_common(1)[0][0]
              for name in ("method", "pool", "nearest", "weight", "rrf_constant", "feedback",
-                          "feedback_weight")}
+                          "feedback_weight", "centre", "centre_weight")}
     try:
         return Fusion(**parts)
     except ValueError:  # the weights add up past 1

@@ -25,7 +25,17 @@ helps where the model reads the question poorly (Kazakh) but reads paragraphs
 well enough to tell which resemble each other; it costs one more product with
 every embedding (no model call).
 
-Which one, and its ``pool``, ``nearest``, ``w``, ``feedback`` and ``v``, is chosen
+Before any of them, the query's embedding can be **centred on its
+neighbourhood**: ``centre_weight`` times the mean embedding of its ``centre``
+nearest paragraphs is taken from it (:func:`centred_query`), and every cosine
+is the centred query's. e5-small embeds many Kazakh questions near a crowd of
+paragraphs that resemble questions in general (transcribed speech, for one)
+more than they answer any; what the query shares with its whole neighbourhood
+is that crowd, and what is left tells the neighbours apart (the idea of
+hubness reduction, e.g. CSLS in cross-lingual retrieval). It costs a second
+product with every embedding (no model call).
+
+Which one, and its ``pool``, ``nearest``, ``w``, ``feedback``, ``v`` and centring, is chosen
 by cross-validation (:mod:`search.evaluation.semantic_folds`, docs/semantic.md).
 Lexical hits past the candidates follow in lexical order, scored below them.
 """
@@ -50,6 +60,19 @@ def feedback_query(vectors: np.ndarray) -> np.ndarray:
     return centre / norm if norm > 0 else centre
 
 
+def centred_query(query: np.ndarray, neighbours: np.ndarray, weight: float) -> np.ndarray:
+    """``query`` less ``weight`` times the mean of ``neighbours`` (the embeddings of the
+    paragraphs nearest it); unchanged when there are none.
+
+    >>> centred_query(np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), 0.5).tolist()
+    [0.75, -0.25]
+    """
+    query = np.asarray(query, np.float32)
+    if not len(neighbours) or weight == 0:
+        return query
+    return query - np.float32(weight) * np.asarray(neighbours, np.float32).mean(axis=0)
+
+
 @dataclass(frozen=True)
 class Feedback:
     """The cosines of the candidates with the feedback query, and that cosine's mean
@@ -69,6 +92,8 @@ class Fusion:
     rrf_constant: int = 60
     feedback: int = 0            # best lexical hits whose mean embedding is a second query
     feedback_weight: float = 0.0  # that second query's share
+    centre: int = 0               # nearest paragraphs whose mean embedding is taken from the query
+    centre_weight: float = 0.0    # how much of that mean
 
     def __post_init__(self):
         if self.method not in METHODS:
@@ -82,6 +107,10 @@ class Fusion:
         return self.feedback > 0 and self.feedback_weight > 0
 
     @property
+    def centres(self) -> bool:
+        return self.centre > 0 and self.centre_weight > 0
+
+    @property
     def lexical_weight(self) -> float:
         return 1.0 - self.weight - (self.feedback_weight if self.uses_feedback else 0.0)
 
@@ -92,19 +121,25 @@ class Fusion:
         'rrf (c 10), lexical top 50 + nearest 0, semantic weight 0.4'
         >>> Fusion("zscore", 100, 10, 0.65, feedback=5, feedback_weight=0.05).describe()
         'zscore, lexical top 100 + nearest 10, semantic weight 0.65, feedback top 5 weight 0.05'
+        >>> Fusion("zscore", 100, 0, 0.5, centre=20, centre_weight=0.5).describe().split(", ")[-1]
+        'query centred on its 20 nearest by 0.5'
         """
         method = f"rrf (c {self.rrf_constant})" if self.method == "rrf" else self.method
         feedback = (f", feedback top {self.feedback} weight {self.feedback_weight:g}"
                     if self.uses_feedback else "")
+        centre = (f", query centred on its {self.centre} nearest by {self.centre_weight:g}"
+                  if self.centres else "")
         return (f"{method}, lexical top {self.pool} + nearest {self.nearest}, "
-                f"semantic weight {self.weight:g}{feedback}")
+                f"semantic weight {self.weight:g}{feedback}{centre}")
 
     def as_dict(self) -> dict:
         return {"method": self.method, "pool": self.pool, "nearest": self.nearest,
                 "weight": self.weight,
                 **({"rrf_constant": self.rrf_constant} if self.method == "rrf" else {}),
                 **({"feedback": self.feedback, "feedback_weight": self.feedback_weight}
-                   if self.uses_feedback else {})}
+                   if self.uses_feedback else {}),
+                **({"centre": self.centre, "centre_weight": self.centre_weight}
+                   if self.centres else {})}
 
     def fuse(self, hits: Sequence[tuple[Hashable, float]], pool_cosines: np.ndarray,
              nearest: Sequence[tuple[Hashable, float]], mean: float = 0.0, std: float = 1.0,

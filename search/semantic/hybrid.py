@@ -5,8 +5,9 @@ operator or exclusion), the paragraphs nearest the query's embedding by brute
 force over the whole index (:mod:`search.semantic.nearest`); with a filter
 (``lang:kk``, ``file:``) those must pass it too. Phrase and boolean queries are
 re-scored only within what they match, so they keep their meaning. How the two
-scores fuse (with the pseudo-relevance feedback of the best lexical hits'
-embeddings), and how many candidates each side brings, is :data:`FUSION`,
+scores fuse (with the query's embedding centred on its neighbourhood and the
+pseudo-relevance feedback of the best lexical hits' embeddings), and how many
+candidates each side brings, is :data:`FUSION`,
 chosen by 5-fold cross-validation on the development queries
 (:mod:`search.semantic.fusion`, docs/semantic.md).
 """
@@ -16,13 +17,14 @@ import re
 import numpy as np
 
 from search.semantic.embedder import Embedder
-from search.semantic.fusion import Feedback, Fusion, feedback_query
+from search.semantic.fusion import Feedback, Fusion, centred_query, feedback_query
 from search.semantic.nearest import LiveVectors
 from search.semantic.store import EmbeddingStore
 from search.semantic.setting import store_folder
 
 # Chosen by 5-fold cross-validation on the development queries (docs/semantic.md).
-FUSION = Fusion("zscore", pool=100, nearest=10, weight=0.65, feedback=5, feedback_weight=0.05)
+FUSION = Fusion("zscore", pool=100, nearest=10, weight=0.55, feedback=10, feedback_weight=0.15,
+                centre=20, centre_weight=0.5)
 
 # Query syntax a model should not read: field filters, operators, exclusions, marks.
 _FILTER = re.compile(r"(?<!\S)[+-]?\w+:\S+")
@@ -75,6 +77,10 @@ class HybridRanker:
         live = self.live_vectors(searcher)
         query = np.asarray(self.embedder.encode_queries([text]), np.float32)[0]
         cosines = live.cosines(query)
+        if self.fusion.centres and len(cosines):
+            neighbours = live.nearest(cosines, self.fusion.centre)
+            cosines = live.cosines(centred_query(
+                query, live.vectors([doc for doc, _ in neighbours]), self.fusion.centre_weight))
         pool = hits[:self.fusion.pool]
         pool_cosines = live.cosines_of(cosines, [doc for doc, _ in pool])
         near = []

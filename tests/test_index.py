@@ -56,6 +56,7 @@ def test_update_adds_changes_and_removes_files(corpus, tmp_path):
     (corpus / "c.md").write_text("Forest fires in the Abai region.\n", encoding="utf-8")
     second = index.update([corpus])
     assert (second.added, second.changed, second.removed, second.unchanged) == (1, 1, 1, 0)
+    assert "(2 paragraphs indexed in" in second.summary()
     assert index.search("пожары") == []
     assert index.search("тасқыны") == []
     assert [Path(h.path).name for h in index.search("рейсы")] == ["a.txt"]
@@ -63,6 +64,8 @@ def test_update_adds_changes_and_removes_files(corpus, tmp_path):
 
     third = index.update([corpus])
     assert (third.added, third.changed, third.removed, third.unchanged) == (0, 0, 0, 2)
+    (corpus / "d.txt").write_text("Ещё один абзац.\n", encoding="utf-8")
+    assert "(1 paragraph indexed in" in index.update([corpus]).summary()
     index.close()
 
 

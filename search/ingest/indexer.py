@@ -71,7 +71,8 @@ class UpdateReport:
                     if self.embedded else "")
         return (f"{self.added:,} added, {self.changed:,} changed, {self.removed:,} removed, "
                 f"{self.unchanged:,} unchanged, {self.skipped_summary()}{repaired} "
-                f"({self.paragraphs_added:,} paragraphs indexed in {self.seconds:.1f} s"
+                f"({self.paragraphs_added:,} {_paragraphs(self.paragraphs_added)} indexed in "
+                f"{self.seconds:.1f} s"
                 f"{embedded})")
 
     def as_dict(self) -> dict:
@@ -82,6 +83,10 @@ class UpdateReport:
                 "repaired": self.repaired, "seconds": round(self.seconds, 3),
                 "embedded": self.embedded, "embed_seconds": round(self.embed_seconds, 3),
                 "warnings": [{"path": p, "warning": w} for p, w in self.warnings]}
+def _paragraphs(count: int) -> str:
+    return "paragraph" if count == 1 else "paragraphs"
+
+
 def discover_files(paths: Iterable[str | Path], globs: Iterable[str] = (),
                    unread: Counter | None = None, follow: bool = False
                    ) -> tuple[list[Path], list[Path], list[tuple[str, str]]]:

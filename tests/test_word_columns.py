@@ -68,7 +68,7 @@ def _by_positions(documents):
     return [(f, t, list(p)) for f, t, p in pool.terms()], lengths
 
 
-def _by_columns(documents, spill_every=None):
+def _by_columns(documents, spill_every=None, forms=False):
     pool = TermPostingPool(_Store(), limitmb=64)
     if spill_every:
         pool.max_bytes = spill_every
@@ -76,7 +76,14 @@ def _by_columns(documents, spill_every=None):
     for docnum, (text, fieldboost) in enumerate(documents):
         for name, plan, values in _fields():
             words = plan.tokenizer.words(text)
-            if plan.term_of is not None:
+            if forms and plan.term_of is not None:
+                length = pool.add_document_forms(name, docnum, words, plan.term_of, values,
+                                                 1.0, fieldboost,
+                                                 first_kept=plan.numbering == FIRST_KEPT)
+            elif forms:
+                length = pool.add_document_form_terms(name, docnum, words, plan.terms_of,
+                                                      values, 1.0, fieldboost)
+            elif plan.term_of is not None:
                 length = pool.add_document_words(name, docnum, list(map(plan.term_of, words)),
                                                  values, 1.0, fieldboost,
                                                  first_kept=plan.numbering == FIRST_KEPT)
@@ -91,14 +98,15 @@ def _by_columns(documents, spill_every=None):
     return terms, lengths, runs
 
 
+@pytest.mark.parametrize("forms", [False, True])
 @pytest.mark.parametrize("spill_every", [None, 2000])
-def test_columns_give_the_postings_and_lengths_of_the_positions_path(spill_every):
+def test_columns_give_the_postings_and_lengths_of_the_positions_path(spill_every, forms):
     # Kazakh and exact fields close up over stop words, English keeps the first kept
     # word's place, Russian gives a word several lemmas at one position; a document
     # with a field boost weighs its postings by it; spilled runs join in docnum order.
     documents = [(text, 2.0 if i == 1 else 1.0) for i, text in enumerate(PARAGRAPHS * 3)]
     expected_terms, expected_lengths = _by_positions(documents)
-    terms, lengths, runs = _by_columns(documents, spill_every)
+    terms, lengths, runs = _by_columns(documents, spill_every, forms)
     assert (runs > 1) == bool(spill_every)
     assert lengths == expected_lengths
     assert terms == expected_terms

@@ -45,6 +45,9 @@ BYTES_PER_POSTING = 32
 # time; a term ~200 bytes (its key and number). Measured on the 10k bench build.
 BYTES_PER_WORD = 20
 BYTES_PER_COLUMN_TERM = 200
+# A word form's term number(s) remembered by WordColumns.add_forms: its dict slot and,
+# for a form of several terms, their tuple (the form's string is the analyzers' own).
+BYTES_PER_COLUMN_FORM = 100
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
@@ -181,6 +184,30 @@ class TermPostingPool:
         self._count_words(length, len(columns) - known)
         return length
 
+    def add_document_forms(self, fieldname: str, docnum: int, words: list, term_of,
+                           values: PositionValues, boost: float = 1.0,
+                           fieldboost: float = 1.0, first_kept: bool = False) -> int:
+        """:meth:`add_document_words` of ``list(map(term_of, words))``: the field's
+        columns remember each word form's term number (WordColumns.add_forms)."""
+        columns = self._word_columns(fieldname, values, several_terms=False)
+        known, forms = len(columns), columns.forms_known()
+        length = columns.add_forms(docnum, words, term_of, first_kept, boost, fieldboost)
+        self._count_words(len(words), len(columns) - known,
+                          columns.forms_known() - forms)
+        return length
+
+    def add_document_form_terms(self, fieldname: str, docnum: int, words: list, terms_of,
+                                values: PositionValues, boost: float = 1.0,
+                                fieldboost: float = 1.0) -> int:
+        """:meth:`add_document_word_terms` of ``list(map(terms_of, words))``, each word
+        form's term numbers remembered as :meth:`add_document_forms` does."""
+        columns = self._word_columns(fieldname, values, several_terms=True)
+        known, forms = len(columns), columns.forms_known()
+        length = columns.add_several_forms(docnum, words, terms_of, boost, fieldboost)
+        self._count_words(len(words), len(columns) - known,
+                          columns.forms_known() - forms)
+        return length
+
     def _word_columns(self, fieldname, values, several_terms) -> WordColumns:
         columns = self._columns.get(fieldname)
         if columns is None:
@@ -188,8 +215,9 @@ class TermPostingPool:
             self.fieldnames.add(fieldname)
         return columns
 
-    def _count_words(self, words: int, new_terms: int) -> None:
-        self._bytes += words * BYTES_PER_WORD + new_terms * BYTES_PER_COLUMN_TERM
+    def _count_words(self, words: int, new_terms: int, new_forms: int = 0) -> None:
+        self._bytes += (words * BYTES_PER_WORD + new_terms * BYTES_PER_COLUMN_TERM
+                        + new_forms * BYTES_PER_COLUMN_FORM)
         if self._bytes >= self.max_bytes:
             self._spill()
 

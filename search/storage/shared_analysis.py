@@ -67,8 +67,8 @@ class SharedAnalysisWriting:
         add_terms = self.pool.add_document_terms
         # The writer this mixes into pools in a TermPostingPool: one call per field, text terms.
         add_positions = self.pool.add_document_positions
-        add_words = self.pool.add_document_words
-        add_word_terms = self.pool.add_document_word_terms
+        add_forms = self.pool.add_document_forms
+        add_form_terms = self.pool.add_document_form_terms
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -95,15 +95,14 @@ class SharedAnalysisWriting:
                             words = words_of[key] = plan.tokenizer.words(value)
                         boost = field.format.field_boost
                         # The pool numbers positions when it flushes (search.storage.
-                        # word_columns): here each word's term(s), looked up in C.
+                        # word_columns): here each word's term number(s), looked up in C.
                         if plan.term_of is not None:
-                            length = add_words(fieldname, docnum, list(map(plan.term_of, words)),
+                            length = add_forms(fieldname, docnum, words, plan.term_of,
                                                position_values, boost, fieldboost,
                                                first_kept=plan.numbering == FIRST_KEPT)
                         elif plan.numbering == CLOSE:
-                            length = add_word_terms(fieldname, docnum,
-                                                    list(map(plan.terms_of, words)), position_values,
-                                                    boost, fieldboost)
+                            length = add_form_terms(fieldname, docnum, words, plan.terms_of,
+                                                    position_values, boost, fieldboost)
                         else:
                             positions = plan.positions(words)
                             length = sum(map(len, positions.values()))

@@ -41,10 +41,53 @@ class WordColumns:
         self.terms_per_word = array("H")  # several_terms only
         self.docnums, self.word_counts, self.offsets = array("i"), array("i"), array("i")
         self.boosts, self.fieldboosts = array("d"), array("d")
+        # term_of or terms_of -> {word form: its term's number, or its terms' numbers}
+        self._forms: dict = {}
 
     def __len__(self) -> int:
         """Terms known, for the pool's memory estimate."""
         return len(self._numbers) - 1
+
+    def forms_known(self) -> int:
+        """Word forms numbered by :meth:`add_forms`, for the pool's memory estimate."""
+        return sum(map(len, self._forms.values()))
+
+    def add_forms(self, docnum: int, words: list, term_of, first_kept: bool, boost: float,
+                  fieldboost: float) -> int:
+        """:meth:`add` of ``list(map(term_of, words))``, with each word form's term number
+        remembered: one look-up per word, not a term's and then its number's."""
+        if self.several_terms:
+            raise ValueError("this field's words have several terms each")
+        forms = self._forms.get(term_of)
+        if forms is None:
+            forms = self._forms[term_of] = _FormNumbers(term_of, self._numbers.__getitem__)
+        numbers = list(map(forms.__getitem__, words))
+        self.term_numbers.fromlist(numbers)
+        length = len(numbers)
+        dropped = numbers.count(_DROPPED)
+        offset = 0
+        if first_kept and dropped:
+            offset = next((i for i, n in enumerate(numbers) if n != _DROPPED), 0)
+        self._add_document(docnum, length, offset, boost, fieldboost)
+        return length - dropped
+
+    def add_several_forms(self, docnum: int, words: list, terms_of, boost: float,
+                          fieldboost: float) -> int:
+        """:meth:`add_several` of ``list(map(terms_of, words))``, each word form's term
+        numbers remembered as :meth:`add_forms` remembers them."""
+        if not self.several_terms:
+            raise ValueError("this field's words have one term each")
+        forms = self._forms.get(terms_of)
+        if forms is None:
+            numbers_of = self._numbers.__getitem__
+            forms = self._forms[terms_of] = _FormNumbers(
+                terms_of, lambda terms: tuple(map(numbers_of, terms)))
+        numbers = list(map(forms.__getitem__, words))
+        counts = array("H", map(len, numbers))
+        self.terms_per_word += counts
+        self.term_numbers.extend(chain.from_iterable(numbers))
+        self._add_document(docnum, len(words), 0, boost, fieldboost)
+        return sum(counts)
 
     def add(self, docnum: int, terms: list, first_kept: bool, boost: float,
             fieldboost: float) -> int:
@@ -166,6 +209,20 @@ class WordColumns:
         else:
             position, doc, numbers = position[kept], doc_of_word[kept], numbers[kept]
         return term_of_rank, rank_of_number[numbers], doc, position
+
+
+class _FormNumbers(dict):
+    """Word form -> ``number_of(terms_of(form))``, computed on a form's first look."""
+
+    __slots__ = ("terms_of", "number_of")
+
+    def __init__(self, terms_of, number_of):
+        super().__init__()
+        self.terms_of, self.number_of = terms_of, number_of
+
+    def __missing__(self, form: str):
+        number = self[form] = self.number_of(self.terms_of(form))
+        return number
 
 
 def _int32(column: array) -> np.ndarray:

@@ -128,6 +128,18 @@ class WordColumns:
     def terms(self):
         """``(term, docnums, weights, values)`` in term order, each term's postings in
         docnum order (documents are added in docnum order), as lists."""
+        for terms, counts, docs, weights, values in self.batches():
+            docs, weights = docs.tolist(), weights.tolist()
+            end = 0
+            for term, count in zip(terms, counts.tolist()):
+                start, end = end, end + count
+                yield term, docs[start:end], weights[start:end], values[start:end]
+
+    def batches(self):
+        """The postings of :meth:`terms` a batch of terms at a time, for writers that take
+        them so (search.storage.term_batches): ``(terms, postings per term, docnums,
+        weights, values)``, the postings of all the batch's terms one after another,
+        docnums and weights as numpy arrays (int64, float64), values as a list."""
         term_of_rank, term, doc, position = self._occurrences()
         if not len(term):
             return
@@ -141,7 +153,7 @@ class WordColumns:
         # Whoosh's weight: frequency * field boost, times the document's field boost.
         weights = (frequencies.astype(np.float64) * np.frombuffer(self.boosts)[posting_docs]
                    * np.frombuffer(self.fieldboosts)[posting_docs])
-        docnums = _int32(self.docnums)[posting_docs]
+        docnums = _int32(self.docnums)[posting_docs].astype(np.int64)
         term_starts = np.flatnonzero(np.diff(posting_terms, prepend=-1))
         lone, encode = self.values.lone, self.values.encode
         plain_positions = getattr(encode, "__func__", None) is Positions.encode
@@ -171,14 +183,11 @@ class WordColumns:
                     positions = position[base:end_of_batch].tolist()
                     for i, start, end in spans:
                         values[i] = encode(positions[start:end])
-            batch_docs = docnums[batch_start:batch_end].tolist()
-            batch_weights = weights[batch_start:batch_end].tolist()
             batch_terms = term_starts[(term_starts >= batch_start) & (term_starts < batch_end)]
-            bounds = batch_terms.tolist() + [batch_end]
-            ranks = posting_terms[batch_terms].tolist()
-            for rank, start, end in zip(ranks, bounds, bounds[1:]):
-                a, b = start - batch_start, end - batch_start
-                yield term_of_rank[rank], batch_docs[a:b], batch_weights[a:b], values[a:b]
+            counts = np.diff(np.append(batch_terms, batch_end))
+            terms = list(map(term_of_rank.__getitem__, posting_terms[batch_terms].tolist()))
+            yield (terms, counts, docnums[batch_start:batch_end],
+                   weights[batch_start:batch_end], values)
             batch_start = batch_end
 
     def _occurrences(self):

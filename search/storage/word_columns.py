@@ -143,8 +143,10 @@ class WordColumns:
         term_of_rank, term, doc, position = self._occurrences()
         if not len(term):
             return
-        # Stable: a term's occurrences stay in document, then position, order.
-        order = np.argsort(term, kind="stable")
+        # Stable: a term's occurrences stay in document, then position, order. Ranks
+        # that fit 16 bits sort by numpy's radix sort, ~6x faster than int32's merge sort.
+        order = np.argsort(term.astype(np.uint16) if len(term_of_rank) <= 1 << 16 else term,
+                           kind="stable")
         term, doc, position = term[order], doc[order], position[order]
         del order
         starts = _run_starts(term, doc)  # a posting per (term, document)

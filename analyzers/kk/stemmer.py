@@ -21,6 +21,7 @@ in the analyzer, stopwords.txt (auxiliaries and particles dropped).
 """
 
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from analyzers.cache import clear_caches, word_cache
@@ -221,6 +222,7 @@ class _FamilyCounts:
 
 
 _UNSEEN = (0, {})
+_LENGTH_AND_SEEN = itemgetter(0, 1)  # of a reading in stem_kazakh
 # Hyphen-like joiners of compounds (as in analyzers/tokenize.py).
 _HYPHENS = "-\u2010\u2011"
 
@@ -265,12 +267,16 @@ def stem_kazakh(word: str) -> str:
     nouns = kinds[NOUN]
     readings = []
     for analysis in analyses(word):
-        stem, kind, chain = analysis.stem, analysis.kind, analysis.chain
+        stem, kind, chain, first_length = analysis
         spelled = stem
         rows = kinds[kind]
         seen, by_family = rows.get(stem, _UNSEEN)
         voiced_boundary = False
-        for other, rule in dictionary_spellings(analysis, word):
+        # A bare stem has another spelling only as a contracted verb (see
+        # dictionary_spellings): the generator is not even made for the others.
+        spellings = dictionary_spellings(analysis, word) if chain or (
+            kind == VERB and stem[-1] == "и") else ()
+        for other, rule in spellings:
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = rows.get(other, _UNSEEN)
             if not other_seen:
@@ -290,12 +296,14 @@ def stem_kazakh(word: str) -> str:
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        if voiced_boundary or not chain or analysis.first_length >= OWN_EVIDENCE_EXEMPT:
+        if voiced_boundary or not chain or first_length >= OWN_EVIDENCE_EXEMPT:
             own = seen
         else:
             own = seen - by_family.get(chain[0], 0)
         readings.append((len(stem), seen, own, spelled, analysis))
-    readings.sort(key=lambda r: (-r[0], -r[1]))
+    # Longest stem first, then the best attested; ties in the analyses' order (a
+    # reverse sort is stable too), the key in C.
+    readings.sort(key=_LENGTH_AND_SEEN, reverse=True)
     inflected = _inflected_stems(nouns, word, readings)
     chosen, chosen_seen = None, 0
     for length, seen, own, spelled, _ in readings:

@@ -76,24 +76,30 @@ class SharedAnalysisWriting:
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
+        facts_of = self.__dict__.setdefault("_field_facts", {})
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
                 if value is None:
                     continue
-                field = schema[fieldname]
+                facts = facts_of.get(fieldname)
+                if facts is None:
+                    facts = facts_of[fieldname] = _FieldFacts(fieldname, schema[fieldname],
+                                                              plans.get(fieldname))
+                field = facts.field
                 length = 0
-                if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    planned = plans.get(fieldname)
-                    scorable = field.scorable
+                if facts.indexed:
+                    # IndexWriter._field_boost, its keyword named once per field
+                    boost_key = facts.boost_key
+                    fieldboost = float(fields[boost_key]) if boost_key in fields else docboost
+                    planned = facts.planned
                     if planned is not None and isinstance(value, str):
                         plan, position_values = planned
                         key = (plan.tokenizer.words_like(value), value)
                         words = words_of.get(key)
                         if words is None:
                             words = words_of[key] = plan.tokenizer.words(value)
-                        boost = field.format.field_boost
+                        boost = facts.format_boost
                         # The pool numbers positions when it flushes (search.storage.
                         # word_columns): here each word's term number(s), looked up in C.
                         if plan.term_of is not None:
@@ -108,9 +114,10 @@ class SharedAnalysisWriting:
                             length = sum(map(len, positions.values()))
                             add_positions(fieldname, docnum, positions, position_values, boost,
                                           fieldboost)
-                        if not scorable:
+                        if not facts.scorable:
                             length = 0
                     else:
+                        scorable = facts.scorable
                         items = []  # the field's postings, added in one call
                         for tbytes, freq, weight, vbytes in self._value_postings(
                                 fieldname, field, value):
@@ -118,10 +125,10 @@ class SharedAnalysisWriting:
                                 length += freq
                             items.append((tbytes, weight * fieldboost, vbytes))
                         add_terms(fieldname, docnum, items)
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                customval = fields.get(facts.stored_key, value)
+                perdocwriter.add_field(fieldname, field, customval if facts.stored else None,
                                        length)
-                column = field.column_type
+                column = facts.column
                 if column and customval is not None:
                     perdocwriter.add_column_value(fieldname, column,
                                                   field.to_column_value(customval))
@@ -131,6 +138,21 @@ class SharedAnalysisWriting:
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+
+class _FieldFacts:
+    """What add_document reads of a field on every paragraph, read once per writer."""
+
+    __slots__ = ("field", "planned", "indexed", "scorable", "stored", "column", "format_boost",
+                 "boost_key", "stored_key")
+
+    def __init__(self, fieldname: str, field, planned):
+        self.field, self.planned = field, planned
+        self.indexed, self.scorable, self.stored = field.indexed, field.scorable, field.stored
+        self.column = field.column_type
+        self.format_boost = field.format.field_boost if planned is not None else None
+        # The keywords IndexWriter._field_boost and SegmentWriter.add_document look for.
+        self.boost_key, self.stored_key = f"_{fieldname}_boost", f"_stored_{fieldname}"
 
 
 class PositionValues:

@@ -196,9 +196,12 @@ class WordColumns:
         """(terms by rank, and per kept occurrence: its term's rank in term order, its
         document's index, its position), in document and position order."""
         words = list(self._numbers)[1:]  # numbered from 0 in this order
-        term_of_rank = sorted(words)  # code point order: the order of their UTF-8 bytes
-        rank = {term: i for i, term in enumerate(term_of_rank)}
-        rank_of_number = np.fromiter(map(rank.__getitem__, words), np.int32, len(words))
+        # Term numbers in code point order of their terms (the order of their UTF-8
+        # bytes; terms are distinct), and each number's rank in it: the inverse.
+        by_term = sorted(range(len(words)), key=words.__getitem__)
+        term_of_rank = list(map(words.__getitem__, by_term))
+        rank_of_number = np.empty(len(words), np.int32)
+        rank_of_number[by_term] = np.arange(len(words), dtype=np.int32)
         word_counts = _int32(self.word_counts)
         documents = len(word_counts)
         numbers = _int32(self.term_numbers)

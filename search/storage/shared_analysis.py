@@ -55,6 +55,27 @@ class SharedAnalysisWriting:
             found = cache[key] = list(field.index(value))
         return found
 
+    def _value_items(self, fieldname, field, value, fieldboost: float, scorable: bool):
+        """The field's postings as the pool takes them, ``(term bytes, weight times
+        fieldboost, value bytes)``, and its length; kept as _value_postings keeps them."""
+        cacheable = type(field) in _WHOLE_VALUE_FIELDS and isinstance(value, (str, int))
+        if cacheable:
+            cache = self.__dict__.setdefault("_items_of_value", {})
+            key = (fieldname, type(value), value, fieldboost)
+            found = cache.get(key)
+            if found is not None:
+                return found
+        items, length = [], 0
+        for tbytes, freq, weight, vbytes in self._value_postings(fieldname, field, value):
+            if scorable:
+                length += freq
+            items.append((tbytes, weight * fieldboost, vbytes))
+        if cacheable:
+            if len(cache) >= _VALUES_KEPT:
+                cache.clear()
+            cache[key] = items, length
+        return items, length
+
     def add_document(self, **fields):
         plans = self._index_plans()
         if plans is None:
@@ -117,13 +138,8 @@ class SharedAnalysisWriting:
                         if not facts.scorable:
                             length = 0
                     else:
-                        scorable = facts.scorable
-                        items = []  # the field's postings, added in one call
-                        for tbytes, freq, weight, vbytes in self._value_postings(
-                                fieldname, field, value):
-                            if scorable:
-                                length += freq
-                            items.append((tbytes, weight * fieldboost, vbytes))
+                        items, length = self._value_items(fieldname, field, value, fieldboost,
+                                                          facts.scorable)
                         add_terms(fieldname, docnum, items)
                 customval = fields.get(facts.stored_key, value)
                 perdocwriter.add_field(fieldname, field, customval if facts.stored else None,

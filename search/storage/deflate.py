@@ -12,6 +12,11 @@ written before are read as they were.
 
 Only Izde's codec (search.storage.codec) uses this; a zlib level from 1 to 9
 becomes ISA-L's :data:`ISAL_LEVEL`, 0 stays no compression.
+
+Unlike zlib's, ISA-L's bytes are not always the same for the same input: in two
+builds of the 10k bench corpus one of the ~66,000 parts came out different (same
+length, both decompressing to the input). An index is rebuilt with the same
+contents, not always the same bytes (its segment names already differ per build).
 """
 
 import zlib

@@ -56,3 +56,15 @@ def test_an_index_deflated_by_isal_holds_what_zlib_would(tmp_path, monkeypatch):
 
 def _segment_bytes(folder):
     return sorted(path.read_bytes() for path in folder.glob("*.seg"))
+
+
+def test_izde_segments_deflate_their_stored_fields_as_their_blocks():
+    # search.storage.codec swaps the compressor of Whoosh's stored-fields column (its
+    # _colwriters, the pickle column's _child, its _compress and _level): a Whoosh that
+    # renames them would leave zlib there silently.
+    pytest.importorskip("isal")
+    from whoosh.filedb.filestore import RamStorage
+    storage = RamStorage()
+    izde = codec.IzdeCodec()
+    writer = izde.per_document_writer(storage, izde.new_segment(storage, "t"))
+    assert writer._colwriters["_stored"]._child._compress is deflate.compress

@@ -120,7 +120,10 @@ _TOKENIZERS = _tokenizers()
 
 
 def _one(function):
-    return lambda term: (function(term),)
+    def terms(term):
+        return (function(term),)
+    terms.term_of = function  # its one term, for a plan of this step alone (_compose)
+    return terms
 
 
 def _kept_unless(function):
@@ -128,6 +131,7 @@ def _kept_unless(function):
     def terms(term):
         found = function(term)
         return () if found is None else (found,)
+    terms.term_of = function
     return terms
 
 
@@ -185,7 +189,12 @@ def _compose(tokenizer, steps) -> IndexPlan | None:
         return terms
     terms_of = word_table(maxsize=200_000)(composed)
     term_of = None
-    if not any(many for _f, _d, _n, many in steps):
+    single = getattr(functions[0], "term_of", None) if len(functions) == 1 else None
+    if single is not None:
+        # One step of one term or none (exact's normalizing, Kazakh's term): its own
+        # function, without the calls that compose and unwrap a tuple, on each new form.
+        term_of = word_table(maxsize=200_000)(single)
+    elif not any(many for _f, _d, _n, many in steps):
         # From the steps, not through terms_of's table: indexing asks only term_of,
         # and a new form then costs one table entry per field, not two.
         @word_table(maxsize=200_000)

@@ -1,6 +1,6 @@
 """The Kazakh stem lexicon file, as the stemmer reads it (a binary search over its bytes)."""
 
-from analyzers.kk.stemmer import _HERE, _SortedRows
+from analyzers.kk.stemmer import _HERE, _SEARCHES_BEFORE_DICT, _Lexicon, _SortedRows
 
 LEXICON = _HERE / "stem_counts.tsv"
 
@@ -34,3 +34,21 @@ def test_a_small_file_with_a_header_and_no_final_newline():
     assert rows.get(("орман", "noun")) == "9\t-=2"
     assert rows.get(("алма", "noun")) == "3\t-=1"
     assert rows.get(("алм", "noun")) is None and rows.get(("я", "noun")) is None
+
+
+def test_rows_by_kind_answer_as_the_lexicon_does_before_and_after_they_are_a_dict():
+    lexicon = _Lexicon(_SortedRows(LEXICON.read_bytes()))
+    keys = [tuple(line.decode("utf-8").split("\t", 2)[:2]) for line in _rows()[::97]]
+    keys += [(stem + "ъ", kind) for stem, kind in keys[:50]]  # absent
+    expected = {key: lexicon.get(key, "absent") for key in keys}
+    views = lexicon.by_kind()  # the rows are still searched: views onto get
+    assert {key: views[key[1]].get(key[0], "absent") for key in keys} == expected
+    for i in range(_SEARCHES_BEFORE_DICT + 1):
+        lexicon.get((f"нет{i}", "noun"))
+    tables = lexicon.by_kind()
+    assert all(type(table) is dict for table in tables.values())
+    found = {key: tables[key[1]].get(key[0], "absent") for key in keys}
+    assert {key: (value if value == "absent" else (value[0], value[1].get("")))
+            for key, value in found.items()} == \
+        {key: (value if value == "absent" else (value[0], value[1].get("")))
+         for key, value in expected.items()}

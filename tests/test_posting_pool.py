@@ -233,3 +233,27 @@ def test_the_pool_counts_its_memory_by_term_and_by_posting(tmp_path):
     terms = [(f, t, list(p)) for f, t, p in rare.terms()]
     assert len(terms) == 3_000 and terms[0] == ("f", b"t0", [(0, 1.0, b"[0]")])
     rare.cleanup()
+
+
+def test_document_and_field_boosts_and_stored_values_as_whoosh_gives_them(documents, tmp_path):
+    # add_document reads each field's boost keyword and stored override (_text_kk_boost,
+    # _stored_path) as Whoosh's SegmentWriter does, with or without a document boost.
+    boosted = []
+    for i, document in enumerate(documents[:60]):
+        document = dict(document)
+        if i % 3 == 0:
+            document["_boost"] = 2.0
+        for name in list(document):
+            if name.startswith("text_") and i % 2 == 0:
+                document[f"_{name}_boost"] = 1.5
+        if i % 4 == 0:
+            document["_stored_path"] = document["path"].upper()
+        boosted.append(document)
+    (tmp_path / "stock").mkdir()
+    (tmp_path / "pooled").mkdir()
+    stock = _build(tmp_path / "stock", SegmentWriter, [boosted])
+    pooled = _build(tmp_path / "pooled", TermPoolSegmentWriter, [boosted])
+    assert _postings(pooled) == _postings(stock)
+    with stock.reader() as theirs, pooled.reader() as ours:
+        assert list(ours.iter_docs()) == list(theirs.iter_docs())
+        assert any(fields["path"].isupper() for _d, fields in ours.iter_docs())

@@ -68,7 +68,7 @@ def _by_positions(documents):
     return [(f, t, list(p)) for f, t, p in pool.terms()], lengths
 
 
-def _by_columns(documents, spill_every=None):
+def _by_columns(documents, spill_every=None, forms=False):
     pool = TermPostingPool(_Store(), limitmb=64)
     if spill_every:
         pool.max_bytes = spill_every
@@ -76,7 +76,14 @@ def _by_columns(documents, spill_every=None):
     for docnum, (text, fieldboost) in enumerate(documents):
         for name, plan, values in _fields():
             words = plan.tokenizer.words(text)
-            if plan.term_of is not None:
+            if forms and plan.term_of is not None:
+                length = pool.add_document_forms(name, docnum, words, plan.term_of, values,
+                                                 1.0, fieldboost,
+                                                 first_kept=plan.numbering == FIRST_KEPT)
+            elif forms:
+                length = pool.add_document_form_terms(name, docnum, words, plan.terms_of,
+                                                      values, 1.0, fieldboost)
+            elif plan.term_of is not None:
                 length = pool.add_document_words(name, docnum, list(map(plan.term_of, words)),
                                                  values, 1.0, fieldboost,
                                                  first_kept=plan.numbering == FIRST_KEPT)
@@ -91,14 +98,15 @@ def _by_columns(documents, spill_every=None):
     return terms, lengths, runs
 
 
+@pytest.mark.parametrize("forms", [False, True])
 @pytest.mark.parametrize("spill_every", [None, 2000])
-def test_columns_give_the_postings_and_lengths_of_the_positions_path(spill_every):
+def test_columns_give_the_postings_and_lengths_of_the_positions_path(spill_every, forms):
     # Kazakh and exact fields close up over stop words, English keeps the first kept
     # word's place, Russian gives a word several lemmas at one position; a document
     # with a field boost weighs its postings by it; spilled runs join in docnum order.
     documents = [(text, 2.0 if i == 1 else 1.0) for i, text in enumerate(PARAGRAPHS * 3)]
     expected_terms, expected_lengths = _by_positions(documents)
-    terms, lengths, runs = _by_columns(documents, spill_every)
+    terms, lengths, runs = _by_columns(documents, spill_every, forms)
     assert (runs > 1) == bool(spill_every)
     assert lengths == expected_lengths
     assert terms == expected_terms
@@ -212,3 +220,69 @@ def test_term_batches_write_the_bytes_of_the_single_term_writer():
     batch.flush()
     assert rows.rows == rows_one
     assert raw_batch.getvalue() == raw_one.getvalue()
+
+
+def test_a_batch_of_terms_given_as_arrays_writes_the_bytes_of_terms_added_one_by_one():
+    import numpy as np
+    from search.storage.codec import IzdeCodec
+    from search.storage.term_batches import TermBatchWriter
+    terms = _synthetic_terms()
+    doc_count = max(max(docs) for _t, docs, _w, _v in terms) + 1
+    lengths = [None if doc % 7 == 0 else doc % 300 for doc in range(doc_count)]
+
+    def written(add_terms):
+        raw = io.BytesIO()
+        rows = _Rows()
+        batch = TermBatchWriter(IzdeCodec().postings_writer(StructFile(raw)), Positions(),
+                                lengths, rows, b"")
+        add_terms(batch)
+        batch.flush()
+        return rows.rows, raw.getvalue()
+
+    def one_by_one(batch):
+        for term, docs, weights, values in terms:
+            batch.add(term, docs, weights, values)
+
+    def as_arrays(batch):
+        batch.add(*terms[0])  # pending terms are written first
+        for part in (terms[1:250], terms[250:]):
+            batch.add_batch([t for t, *_ in part], np.array([len(d) for _t, d, *_ in part]),
+                            np.array([doc for _t, d, *_ in part for doc in d], np.int64),
+                            np.array([w for *_, ws, _v in part for w in ws], np.float64),
+                            [v for *_, vs in part for v in vs])
+    assert written(as_arrays) == written(one_by_one)
+
+
+def test_a_segment_written_from_columns_a_batch_at_a_time_has_the_bytes_of_one_written_term_by_term():
+    # A word in 300 paragraphs has postings of several blocks (the general path) between
+    # terms of one block (the batches); a spilled pool is written term by term.
+    from whoosh.filedb.filestore import RamStorage
+    from search.storage.codec import IzdeCodec
+    from search.storage.posting_pool import write_fields, write_postings
+    schema = build_schema()
+    documents = [f"орман {i} ормандарды лес {i % 7} the steppe {i * 13}" for i in range(300)]
+
+    def pool():
+        pool = TermPostingPool(_Store(), limitmb=64)
+        for docnum, text in enumerate(documents):
+            for name, plan, values in _fields():
+                words = plan.tokenizer.words(text)
+                if plan.term_of is not None:
+                    pool.add_document_forms(name, docnum, words, plan.term_of, values,
+                                            first_kept=plan.numbering == FIRST_KEPT)
+                else:
+                    pool.add_document_form_terms(name, docnum, words, plan.terms_of, values)
+        return pool
+
+    def written(write):
+        codec, storage = IzdeCodec(), RamStorage()
+        fieldwriter = codec.field_writer(storage, codec.new_segment(storage, "t"))
+        write(fieldwriter)
+        fieldwriter.close()
+        return sorted((name.rsplit(".", 1)[-1], bytes(data)) for name, data in storage.files.items())
+
+    by_terms = written(lambda fw: write_postings(fw, schema, None, len(documents), pool().terms()))
+    by_batches = written(lambda fw: write_fields(fw, schema, None, len(documents),
+                                                 pool().field_terms()))
+    assert by_batches == by_terms
+    assert max(len(data) for _ext, data in by_terms) > 1000

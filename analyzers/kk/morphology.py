@@ -125,23 +125,32 @@ def _candidates(allowed: frozenset) -> dict[str, tuple]:
             continue
         by_last, after = entry
         for last, rows in by_last.items():
-            by_letter.setdefault(last, []).extend((name, after, *row) for row in rows)
+            by_letter.setdefault(last, []).extend(
+                (name, after, form, len(form), letters, harmony, before, _is_lone_consonant(form))
+                for form, letters, harmony, before in rows)
     found = _CANDIDATES[id(allowed)] = _ByEnding(
-        {last: tuple(rows) for last, rows in by_letter.items()})
+        {last: tuple(rows) for last, rows in by_letter.items()}, NOUN in allowed, VERB in allowed)
     _KEPT_ALIVE.append(allowed)
     return found
+
+
+def _is_lone_consonant(form: str) -> bool:
+    # A one-letter suffix that must leave a real syllable before it (see _split).
+    return len(form) == 1 and form not in "пйу" and form not in VOWEL_LETTERS
 
 
 class _ByEnding(dict):
     """A stem's last two letters -> the rows of :func:`_candidates` whose allomorph
     they allow, in the same order: the last letter alone left ~6 rows a call, most
-    failing ``endswith`` (850k calls on the 10k bench corpus)."""
+    failing ``endswith`` (850k calls on the 10k bench corpus). ``noun`` and ``verb``:
+    whether the allowed set ends a stem of that kind."""
 
-    __slots__ = ("_by_last",)
+    __slots__ = ("_by_last", "noun", "verb")
 
-    def __init__(self, by_last: dict[str, tuple]):
+    def __init__(self, by_last: dict[str, tuple], noun: bool, verb: bool):
         super().__init__()
         self._by_last = by_last
+        self.noun, self.verb = noun, verb
 
     def __missing__(self, ending: str) -> tuple:
         rows = self[ending] = tuple(
@@ -162,18 +171,24 @@ def analyses(word: str) -> list[Analysis]:
 
 def _split(word, end, allowed, chain, found, first_length=0):
     stem = word[:end]
-    if NOUN in allowed:
-        found.append(Analysis(stem, NOUN, chain, first_length))
-    if VERB in allowed:
-        found.append(Analysis(stem, VERB, chain, first_length))
     candidates = _CANDIDATES.get(id(allowed))
     if candidates is None:
         candidates = _candidates(allowed)
-    for name, after, form, letters, harmony, before in candidates[stem[-2:]]:
+    # Analyses made by tuple.__new__: the named tuple's own __new__ is a Python call.
+    if candidates.noun:
+        found.append(_new_tuple(Analysis, (stem, NOUN, chain, first_length)))
+    if candidates.verb:
+        found.append(_new_tuple(Analysis, (stem, VERB, chain, first_length)))
+    for name, after, form, size, letters, harmony, before, lone in candidates[stem[-2:]]:
         if not stem.endswith(form):
             continue
-        rest_end = end - len(form)
+        rest_end = end - size
         if rest_end < MIN_STEM:
+            continue
+        # A lone consonant suffix must leave a real syllable: бас is not ба+с,
+        # жыл is not жы+л. Converb, present and verbal noun of two-letter verbs
+        # (де+п, де+й+ді, ал+у) are the exception.
+        if lone and rest_end < 3:
             continue
         rest = word[:rest_end]
         if letters is not None and rest[-1] not in letters:
@@ -186,12 +201,10 @@ def _split(word, end, allowed, chain, found, first_length=0):
                 continue
         if VOWEL_LETTERS.isdisjoint(rest):
             continue
-        # A lone consonant suffix must leave a real syllable: бас is not ба+с,
-        # жыл is not жы+л. Converb, present and verbal noun of two-letter verbs
-        # (де+п, де+й+ді, ал+у) are the exception.
-        if len(form) == 1 and rest_end < 3 and form not in "пйу" and form not in VOWEL_LETTERS:
-            continue
-        _split(word, rest_end, after, (name,) + chain, found, len(form))
+        _split(word, rest_end, after, (name,) + chain, found, size)
+
+
+_new_tuple = tuple.__new__
 
 
 RESTORED, DEVOICED, CONTRACTED, ALTERNATIVE = "restored", "devoiced", "contracted", "alternative"

@@ -35,11 +35,13 @@ from operator import sub
 from typing import Iterator, NamedTuple
 
 from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec,
-                                  W3LeafMatcher, W3PostingsWriter, W3TermInfo)
+                                  W3LeafMatcher, W3PerDocWriter, W3PostingsWriter, W3TermInfo)
+from whoosh.columns import CompressedBytesColumn
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import CorruptIndexError
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search.storage.deflate import compress as deflate
 from search.storage.safe_pickle import safe_loads
 
 BLOCK_PROTOCOL = 5
@@ -71,6 +73,9 @@ assert _TERM_INFO.size == W3TermInfo._struct.size + 8 + 4
 
 
 class IzdeCodec(W3Codec):
+    def per_document_writer(self, storage, segment):
+        return _PerDocWriter(self, storage, segment)
+
     def postings_writer(self, dbfile, byteids=False):
         return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                compression=self._compression, inlinelimit=self._inlinelimit)
@@ -80,6 +85,18 @@ class IzdeCodec(W3Codec):
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
         offset, length = terminfo.extent()
         return _LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class _PerDocWriter(W3PerDocWriter):
+    """Whoosh's per-document writer, its stored fields deflated by search.storage.deflate
+    (a zlib stream, which Whoosh's reader decompresses as before)."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        stored = getattr(self._colwriters.get("_stored"), "_child", None)
+        if (type(stored) is CompressedBytesColumn.Writer and stored._compress is zlib.compress
+                and stored._level):
+            stored._compress = deflate
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -218,7 +235,7 @@ class _PostingsWriter(W3PostingsWriter):
 
     def _compressed(self, data: bytes) -> tuple[bytes, bool]:
         if self._compression and len(data) >= COMPRESSION_MIN_SIZE:
-            return zlib.compress(data, self._compression), True
+            return deflate(data, self._compression), True
         return data, False
 
     def _write_split_block(self, last=False):
@@ -277,7 +294,7 @@ def packed_parts(scoring: bytes, values: tuple, fixedsize, compression: int,
     """A block's scoring part and pickled values, each compressed when worth it, and
     the flags that say which are: shared by the single-term and the batch writer."""
     if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
-        scoring = zlib.compress(scoring, compression)
+        scoring = deflate(scoring, compression)
         flags |= _PACKED_SCORING_COMPRESSED
     # Whoosh's _mini_values: a tuple of the values, or none or all joined for a fixed size
     if fixedsize is None or fixedsize < 0:
@@ -286,7 +303,7 @@ def packed_parts(scoring: bytes, values: tuple, fixedsize, compression: int,
         mini = b"".join(values) if fixedsize else None
     packed_values = pickle.dumps(mini, BLOCK_PROTOCOL)
     if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
-        packed_values = zlib.compress(packed_values, compression)
+        packed_values = deflate(packed_values, compression)
         flags |= _PACKED_VALUES_COMPRESSED
     return scoring, packed_values, flags
 

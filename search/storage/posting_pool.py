@@ -21,6 +21,7 @@ from array import array
 from itertools import chain, groupby
 from operator import itemgetter
 
+import numpy as np
 from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
@@ -45,6 +46,9 @@ BYTES_PER_POSTING = 32
 # time; a term ~200 bytes (its key and number). Measured on the 10k bench build.
 BYTES_PER_WORD = 20
 BYTES_PER_COLUMN_TERM = 200
+# A word form's term number(s) remembered by WordColumns.add_forms: its dict slot and,
+# for a form of several terms, their tuple (the form's string is the analyzers' own).
+BYTES_PER_COLUMN_FORM = 100
 # Postings per pickle in a run file: enough that pickling runs in C, few enough
 # that merging the runs holds little of each in memory (one chunk per run; a 1M
 # paragraph build merges ~45 runs per worker). Merging 14 runs of a 10k build
@@ -52,6 +56,7 @@ BYTES_PER_COLUMN_TERM = 200
 POSTINGS_PER_CHUNK = 1024
 
 _field_and_term = itemgetter(0, 1)
+_field_of = itemgetter(0)
 
 
 class TermPostings:
@@ -181,6 +186,30 @@ class TermPostingPool:
         self._count_words(length, len(columns) - known)
         return length
 
+    def add_document_forms(self, fieldname: str, docnum: int, words: list, term_of,
+                           values: PositionValues, boost: float = 1.0,
+                           fieldboost: float = 1.0, first_kept: bool = False) -> int:
+        """:meth:`add_document_words` of ``list(map(term_of, words))``: the field's
+        columns remember each word form's term number (WordColumns.add_forms)."""
+        columns = self._word_columns(fieldname, values, several_terms=False)
+        known, forms = len(columns), columns.forms_known()
+        length = columns.add_forms(docnum, words, term_of, first_kept, boost, fieldboost)
+        self._count_words(len(words), len(columns) - known,
+                          columns.forms_known() - forms)
+        return length
+
+    def add_document_form_terms(self, fieldname: str, docnum: int, words: list, terms_of,
+                                values: PositionValues, boost: float = 1.0,
+                                fieldboost: float = 1.0) -> int:
+        """:meth:`add_document_word_terms` of ``list(map(terms_of, words))``, each word
+        form's term numbers remembered as :meth:`add_document_forms` does."""
+        columns = self._word_columns(fieldname, values, several_terms=True)
+        known, forms = len(columns), columns.forms_known()
+        length = columns.add_several_forms(docnum, words, terms_of, boost, fieldboost)
+        self._count_words(len(words), len(columns) - known,
+                          columns.forms_known() - forms)
+        return length
+
     def _word_columns(self, fieldname, values, several_terms) -> WordColumns:
         columns = self._columns.get(fieldname)
         if columns is None:
@@ -188,8 +217,9 @@ class TermPostingPool:
             self.fieldnames.add(fieldname)
         return columns
 
-    def _count_words(self, words: int, new_terms: int) -> None:
-        self._bytes += words * BYTES_PER_WORD + new_terms * BYTES_PER_COLUMN_TERM
+    def _count_words(self, words: int, new_terms: int, new_forms: int = 0) -> None:
+        self._bytes += (words * BYTES_PER_WORD + new_terms * BYTES_PER_COLUMN_TERM
+                        + new_forms * BYTES_PER_COLUMN_FORM)
         if self._bytes >= self.max_bytes:
             self._spill()
 
@@ -218,29 +248,34 @@ class TermPostingPool:
                 pass
         self.runs = []
 
+    def field_terms(self):
+        """``(fieldname, its terms)`` in field order, for writing a segment: the terms as
+        ``(term bytes, TermPostings)`` in order, or, for a field whose terms are all in
+        its WordColumns (no runs spilled, nothing added another way), that WordColumns,
+        whose ``batches`` a writer may take whole (:func:`write_postings`)."""
+        if self.runs:
+            for fieldname, group in groupby(self.terms(), key=_field_of):
+                yield fieldname, ((term, postings) for _f, term, postings in group)
+            return
+        for fieldname, terms, added, columns in self._taken():
+            if columns is not None and not terms and not added:
+                yield fieldname, columns
+            else:
+                yield fieldname, _field_terms(terms, added, columns)
+
     def _sorted_terms(self):
+        for fieldname, terms, added, columns in self._taken():
+            for term, postings in _field_terms(terms, added, columns):
+                yield fieldname, term, postings
+
+    def _taken(self):
+        """Each field's pooled terms, leaving the pool empty: (fieldname, terms from
+        add_document_terms, from add_document_positions, its WordColumns or None)."""
         fields, words, all_columns = self._fields, self._words, self._columns
         self._fields, self._words, self._columns, self._bytes = {}, {}, {}, 0
         for fieldname in sorted(fields.keys() | words.keys() | all_columns.keys()):
-            terms = fields.get(fieldname, {})
-            added = [(word.encode("utf-8"), postings)
-                     for word, postings in words.get(fieldname, {}).items()]
-            columns = all_columns.pop(fieldname, None)
-            if columns is not None:
-                grouped = ((word.encode("utf-8"), TermPostings(docs, weights, values))
-                           for word, docs, weights, values in columns.terms())
-                if not terms and not added:  # the usual case: already in term order
-                    for term, postings in grouped:
-                        yield fieldname, term, postings
-                    continue
-                added += grouped
-            for term, postings in added:
-                if term in terms:  # the same term added several ways: docnum order
-                    terms[term] = _in_docnum_order(terms[term], postings)
-                else:
-                    terms[term] = postings
-            for term in sorted(terms):
-                yield fieldname, term, terms[term]
+            yield (fieldname, fields.get(fieldname, {}), words.get(fieldname, {}),
+                   all_columns.pop(fieldname, None))
 
     def _spill(self) -> None:
         name = self._run_name()
@@ -275,6 +310,26 @@ class TermPostingPool:
                 yield from chunk
 
 
+def _field_terms(terms: dict, words: dict, columns: "WordColumns | None"):
+    """One field's ``(term bytes, TermPostings)`` in term order, from the pool's three
+    ways of adding them."""
+    added = [(word.encode("utf-8"), postings) for word, postings in words.items()]
+    if columns is not None:
+        grouped = ((word.encode("utf-8"), TermPostings(docs, weights, values))
+                   for word, docs, weights, values in columns.terms())
+        if not terms and not added:  # the usual case: already in term order
+            yield from grouped
+            return
+        added += grouped
+    for term, postings in added:
+        if term in terms:  # the same term added several ways: docnum order
+            terms[term] = _in_docnum_order(terms[term], postings)
+        else:
+            terms[term] = postings
+    for term in sorted(terms):
+        yield term, terms[term]
+
+
 def _in_docnum_order(one: TermPostings, other: TermPostings) -> TermPostings:
     rows = sorted(chain(one, other), key=itemgetter(0))
     return TermPostings(array("i", (row[0] for row in rows)),
@@ -298,7 +353,15 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
     postings go to the codec's postings writer in one call where it takes them so
     (search.storage.codec), else one call per posting.
     """
-    for fieldname, field_terms in groupby(terms, key=itemgetter(0)):
+    write_fields(fieldwriter, schema, lengths, doc_count,
+                 ((fieldname, ((term, postings) for _f, term, postings in group))
+                  for fieldname, group in groupby(terms, key=_field_of)))
+
+
+def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
+    """:func:`write_postings` of ``(fieldname, terms)`` as :meth:`TermPostingPool.field_terms`
+    gives them: a field's WordColumns is written a batch of terms at a time."""
+    for fieldname, field_terms in fields:
         fieldwriter.start_field(fieldname, schema[fieldname])
         length_of = lengths.doc_field_length_reader(fieldname) if lengths else None
         # Every document's length in the field (None or 0 where it has none), read once.
@@ -317,8 +380,14 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
             # Terms of one block, a few thousand at a time (search.storage.term_batches).
             batch = batch_writer(postwriter, schema[fieldname].format, field_lengths,
                                  term_table, field_key)
+        if isinstance(field_terms, WordColumns):
+            if batch is not None:
+                field_terms = _unbatched_terms(field_terms, batch)
+            else:
+                field_terms = ((word.encode("utf-8"), TermPostings(docs, weights, values))
+                               for word, docs, weights, values in field_terms.terms())
         add = fieldwriter.add
-        for _fieldname, term, postings in field_terms:
+        for term, postings in field_terms:
             docs, weights, values = postings.docs, postings.weights, postings.values
             if docs and min(docs) < 0:  # Whoosh's marker for spelling words, not postings
                 kept = [i for i, docnum in enumerate(docs) if docnum >= 0]
@@ -351,6 +420,34 @@ def write_postings(fieldwriter, schema, lengths, doc_count: int, terms) -> None:
         fieldwriter.finish_field()
 
 
+def _unbatched_terms(columns: WordColumns, batch):
+    """Write a WordColumns' terms that ``batch`` takes a batch at a time, without a list
+    per term; yield the others (a common word's, of several blocks) as
+    ``(term bytes, TermPostings)``, in their place in term order, for the general path."""
+    least, most = batch.least, batch.most
+    for terms, counts, docs, weights, values in columns.batches():
+        terms = list(map(str.encode, terms))  # UTF-8
+        outside = np.flatnonzero((counts < least) | (counts > most)).tolist()
+        if not outside:
+            batch.add_batch(terms, counts, docs, weights, values)
+            continue
+        ends = np.cumsum(counts)
+        starts = (ends - counts).tolist()
+        ends = ends.tolist()
+        done = 0  # terms before this one are written
+        for i in outside:
+            if i > done:
+                a, b = starts[done], starts[i]
+                batch.add_batch(terms[done:i], counts[done:i], docs[a:b], weights[a:b],
+                                values[a:b])
+            a, b = starts[i], ends[i]
+            yield terms[i], TermPostings(docs[a:b].tolist(), weights[a:b].tolist(), values[a:b])
+            done = i + 1
+        if done < len(terms):
+            a = starts[done]
+            batch.add_batch(terms[done:], counts[done:], docs[a:], weights[a:], values[a:])
+
+
 class TermPoolWriting:
     """Mixin for Whoosh segment writers: pool postings in a :class:`TermPostingPool`
     and write segments with :class:`search.codec.IzdeCodec`."""
@@ -363,7 +460,7 @@ class TermPoolWriting:
         # SegmentWriter._flush_segment with the pool's terms written directly.
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        write_postings(self.fieldwriter, self.schema, lengths, self.docnum, self.pool.terms())
+        write_fields(self.fieldwriter, self.schema, lengths, self.docnum, self.pool.field_terms())
         self.fieldwriter.close()
         if lengths:
             lengths.close()

@@ -55,6 +55,27 @@ class SharedAnalysisWriting:
             found = cache[key] = list(field.index(value))
         return found
 
+    def _value_items(self, fieldname, field, value, fieldboost: float, scorable: bool):
+        """The field's postings as the pool takes them, ``(term bytes, weight times
+        fieldboost, value bytes)``, and its length; kept as _value_postings keeps them."""
+        cacheable = type(field) in _WHOLE_VALUE_FIELDS and isinstance(value, (str, int))
+        if cacheable:
+            cache = self.__dict__.setdefault("_items_of_value", {})
+            key = (fieldname, type(value), value, fieldboost)
+            found = cache.get(key)
+            if found is not None:
+                return found
+        items, length = [], 0
+        for tbytes, freq, weight, vbytes in self._value_postings(fieldname, field, value):
+            if scorable:
+                length += freq
+            items.append((tbytes, weight * fieldboost, vbytes))
+        if cacheable:
+            if len(cache) >= _VALUES_KEPT:
+                cache.clear()
+            cache[key] = items, length
+        return items, length
+
     def add_document(self, **fields):
         plans = self._index_plans()
         if plans is None:
@@ -67,8 +88,8 @@ class SharedAnalysisWriting:
         add_terms = self.pool.add_document_terms
         # The writer this mixes into pools in a TermPostingPool: one call per field, text terms.
         add_positions = self.pool.add_document_positions
-        add_words = self.pool.add_document_words
-        add_word_terms = self.pool.add_document_word_terms
+        add_forms = self.pool.add_document_forms
+        add_form_terms = self.pool.add_document_form_terms
         words_of: dict[tuple, list[str]] = {}  # (tokenizer class, text) -> words
 
         docboost = self._doc_boost(fields)
@@ -76,53 +97,54 @@ class SharedAnalysisWriting:
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
+        facts_of = self.__dict__.setdefault("_field_facts", {})
         try:
             for fieldname in fieldnames:
                 value = fields.get(fieldname)
                 if value is None:
                     continue
-                field = schema[fieldname]
+                facts = facts_of.get(fieldname)
+                if facts is None:
+                    facts = facts_of[fieldname] = _FieldFacts(fieldname, schema[fieldname],
+                                                              plans.get(fieldname))
+                field = facts.field
                 length = 0
-                if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    planned = plans.get(fieldname)
-                    scorable = field.scorable
+                if facts.indexed:
+                    # IndexWriter._field_boost, its keyword named once per field
+                    boost_key = facts.boost_key
+                    fieldboost = float(fields[boost_key]) if boost_key in fields else docboost
+                    planned = facts.planned
                     if planned is not None and isinstance(value, str):
                         plan, position_values = planned
                         key = (plan.tokenizer.words_like(value), value)
                         words = words_of.get(key)
                         if words is None:
                             words = words_of[key] = plan.tokenizer.words(value)
-                        boost = field.format.field_boost
+                        boost = facts.format_boost
                         # The pool numbers positions when it flushes (search.storage.
-                        # word_columns): here each word's term(s), looked up in C.
+                        # word_columns): here each word's term number(s), looked up in C.
                         if plan.term_of is not None:
-                            length = add_words(fieldname, docnum, list(map(plan.term_of, words)),
+                            length = add_forms(fieldname, docnum, words, plan.term_of,
                                                position_values, boost, fieldboost,
                                                first_kept=plan.numbering == FIRST_KEPT)
                         elif plan.numbering == CLOSE:
-                            length = add_word_terms(fieldname, docnum,
-                                                    list(map(plan.terms_of, words)), position_values,
-                                                    boost, fieldboost)
+                            length = add_form_terms(fieldname, docnum, words, plan.terms_of,
+                                                    position_values, boost, fieldboost)
                         else:
                             positions = plan.positions(words)
                             length = sum(map(len, positions.values()))
                             add_positions(fieldname, docnum, positions, position_values, boost,
                                           fieldboost)
-                        if not scorable:
+                        if not facts.scorable:
                             length = 0
                     else:
-                        items = []  # the field's postings, added in one call
-                        for tbytes, freq, weight, vbytes in self._value_postings(
-                                fieldname, field, value):
-                            if scorable:
-                                length += freq
-                            items.append((tbytes, weight * fieldboost, vbytes))
+                        items, length = self._value_items(fieldname, field, value, fieldboost,
+                                                          facts.scorable)
                         add_terms(fieldname, docnum, items)
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                customval = fields.get(facts.stored_key, value)
+                perdocwriter.add_field(fieldname, field, customval if facts.stored else None,
                                        length)
-                column = field.column_type
+                column = facts.column
                 if column and customval is not None:
                     perdocwriter.add_column_value(fieldname, column,
                                                   field.to_column_value(customval))
@@ -132,6 +154,21 @@ class SharedAnalysisWriting:
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+
+class _FieldFacts:
+    """What add_document reads of a field on every paragraph, read once per writer."""
+
+    __slots__ = ("field", "planned", "indexed", "scorable", "stored", "column", "format_boost",
+                 "boost_key", "stored_key")
+
+    def __init__(self, fieldname: str, field, planned):
+        self.field, self.planned = field, planned
+        self.indexed, self.scorable, self.stored = field.indexed, field.scorable, field.stored
+        self.column = field.column_type
+        self.format_boost = field.format.field_boost if planned is not None else None
+        # The keywords IndexWriter._field_boost and SegmentWriter.add_document look for.
+        self.boost_key, self.stored_key = f"_{fieldname}_boost", f"_stored_{fieldname}"
 
 
 class PositionValues:

@@ -44,7 +44,7 @@ class TermBatchWriter:
 
     def __init__(self, postwriter, format_, field_lengths: list, term_table, field_key: bytes):
         self.least, self.most = max(1, postwriter._inlinelimit), postwriter._blocklimit
-        self._write, self._tell = write_and_tell(postwriter._postfile)
+        self._write_bytes, self._tell = write_and_tell(postwriter._postfile)
         self._compression = postwriter._compression
         self._fixedsize = format_.fixed_value_size()
         # Every document's length in the field (None: none), as an array to index.
@@ -71,7 +71,19 @@ class TermBatchWriter:
         total = int(counts.sum())
         docs = np.fromiter(chain.from_iterable(self._docs), np.int64, total)
         weights = np.fromiter(chain.from_iterable(all_weights), np.float64, total)
+        values = list(chain.from_iterable(all_values))
         self._terms, self._docs, self._weights, self._values = [], [], [], []
+        self._write(terms, counts, docs, weights, values)
+
+    def add_batch(self, terms: list[bytes], counts: np.ndarray, docs: np.ndarray,
+                  weights: np.ndarray, values: list) -> None:
+        """Write terms that all :meth:`fits`, their postings one after another (docnums
+        int64 and weights float64 arrays, values a list), as ``add`` one by one would."""
+        self.flush()
+        if terms:
+            self._write(terms, counts.astype(np.int64, copy=False), docs, weights, values)
+
+    def _write(self, terms, counts, docs, weights, all_values) -> None:
         ends = np.cumsum(counts)
         starts = ends - counts
         stats = _statistics(docs, weights, counts, starts, self._lengths[docs])
@@ -96,10 +108,11 @@ class TermBatchWriter:
                 scoring += weight_bytes[WEIGHTS_FLOATS][start * 4:(start + count) * 4]
             weight = sums[i]
             if weight is None:  # float weights: summed as the single-term writer sums them
-                weight = sum(np.asarray(all_weights[i], np.float64).astype(np.float32).tolist())
+                weight = sum(weights[start:start + count].astype(np.float32).tolist())
             flags = (width if count > 1 else 0) | kind
             scoring, packed_values, flags = packed_parts(
-                scoring, tuple(filter(None, all_values[i])), fixedsize, compression, flags)
+                scoring, tuple(filter(None, all_values[start:start + count])), fixedsize,
+                compression, flags)
             maxweight = maxweights[i]
             block = b"".join((PACKED_MAGIC, head_pack(
                 -(head_size + len(scoring) + len(packed_values)), count, firsts[i], lasts[i],
@@ -109,7 +122,7 @@ class TermBatchWriter:
             add_row(key + term, info_pack(0, weight, count, min_bytes[i], max_bytes[i],
                                           maxweight, firsts[i], lasts[i], offset, len(block)))
             offset += len(block)
-        self._write(b"".join(blocks))
+        self._write_bytes(b"".join(blocks))
 
 
 def _statistics(docs, weights, counts, starts, lengths):

@@ -41,10 +41,53 @@ class WordColumns:
         self.terms_per_word = array("H")  # several_terms only
         self.docnums, self.word_counts, self.offsets = array("i"), array("i"), array("i")
         self.boosts, self.fieldboosts = array("d"), array("d")
+        # term_of or terms_of -> {word form: its term's number, or its terms' numbers}
+        self._forms: dict = {}
 
     def __len__(self) -> int:
         """Terms known, for the pool's memory estimate."""
         return len(self._numbers) - 1
+
+    def forms_known(self) -> int:
+        """Word forms numbered by :meth:`add_forms`, for the pool's memory estimate."""
+        return sum(map(len, self._forms.values()))
+
+    def add_forms(self, docnum: int, words: list, term_of, first_kept: bool, boost: float,
+                  fieldboost: float) -> int:
+        """:meth:`add` of ``list(map(term_of, words))``, with each word form's term number
+        remembered: one look-up per word, not a term's and then its number's."""
+        if self.several_terms:
+            raise ValueError("this field's words have several terms each")
+        forms = self._forms.get(term_of)
+        if forms is None:
+            forms = self._forms[term_of] = _FormNumbers(term_of, self._numbers.__getitem__)
+        numbers = list(map(forms.__getitem__, words))
+        self.term_numbers.fromlist(numbers)
+        length = len(numbers)
+        dropped = numbers.count(_DROPPED)
+        offset = 0
+        if first_kept and dropped:
+            offset = next((i for i, n in enumerate(numbers) if n != _DROPPED), 0)
+        self._add_document(docnum, length, offset, boost, fieldboost)
+        return length - dropped
+
+    def add_several_forms(self, docnum: int, words: list, terms_of, boost: float,
+                          fieldboost: float) -> int:
+        """:meth:`add_several` of ``list(map(terms_of, words))``, each word form's term
+        numbers remembered as :meth:`add_forms` remembers them."""
+        if not self.several_terms:
+            raise ValueError("this field's words have one term each")
+        forms = self._forms.get(terms_of)
+        if forms is None:
+            numbers_of = self._numbers.__getitem__
+            forms = self._forms[terms_of] = _FormNumbers(
+                terms_of, lambda terms: tuple(map(numbers_of, terms)))
+        numbers = list(map(forms.__getitem__, words))
+        counts = array("H", map(len, numbers))
+        self.terms_per_word += counts
+        self.term_numbers.extend(chain.from_iterable(numbers))
+        self._add_document(docnum, len(words), 0, boost, fieldboost)
+        return sum(counts)
 
     def add(self, docnum: int, terms: list, first_kept: bool, boost: float,
             fieldboost: float) -> int:
@@ -85,11 +128,25 @@ class WordColumns:
     def terms(self):
         """``(term, docnums, weights, values)`` in term order, each term's postings in
         docnum order (documents are added in docnum order), as lists."""
+        for terms, counts, docs, weights, values in self.batches():
+            docs, weights = docs.tolist(), weights.tolist()
+            end = 0
+            for term, count in zip(terms, counts.tolist()):
+                start, end = end, end + count
+                yield term, docs[start:end], weights[start:end], values[start:end]
+
+    def batches(self):
+        """The postings of :meth:`terms` a batch of terms at a time, for writers that take
+        them so (search.storage.term_batches): ``(terms, postings per term, docnums,
+        weights, values)``, the postings of all the batch's terms one after another,
+        docnums and weights as numpy arrays (int64, float64), values as a list."""
         term_of_rank, term, doc, position = self._occurrences()
         if not len(term):
             return
-        # Stable: a term's occurrences stay in document, then position, order.
-        order = np.argsort(term, kind="stable")
+        # Stable: a term's occurrences stay in document, then position, order. Ranks
+        # that fit 16 bits sort by numpy's radix sort, ~6x faster than int32's merge sort.
+        order = np.argsort(term.astype(np.uint16) if len(term_of_rank) <= 1 << 16 else term,
+                           kind="stable")
         term, doc, position = term[order], doc[order], position[order]
         del order
         starts = _run_starts(term, doc)  # a posting per (term, document)
@@ -98,7 +155,7 @@ class WordColumns:
         # Whoosh's weight: frequency * field boost, times the document's field boost.
         weights = (frequencies.astype(np.float64) * np.frombuffer(self.boosts)[posting_docs]
                    * np.frombuffer(self.fieldboosts)[posting_docs])
-        docnums = _int32(self.docnums)[posting_docs]
+        docnums = _int32(self.docnums)[posting_docs].astype(np.int64)
         term_starts = np.flatnonzero(np.diff(posting_terms, prepend=-1))
         lone, encode = self.values.lone, self.values.encode
         plain_positions = getattr(encode, "__func__", None) is Positions.encode
@@ -128,23 +185,23 @@ class WordColumns:
                     positions = position[base:end_of_batch].tolist()
                     for i, start, end in spans:
                         values[i] = encode(positions[start:end])
-            batch_docs = docnums[batch_start:batch_end].tolist()
-            batch_weights = weights[batch_start:batch_end].tolist()
             batch_terms = term_starts[(term_starts >= batch_start) & (term_starts < batch_end)]
-            bounds = batch_terms.tolist() + [batch_end]
-            ranks = posting_terms[batch_terms].tolist()
-            for rank, start, end in zip(ranks, bounds, bounds[1:]):
-                a, b = start - batch_start, end - batch_start
-                yield term_of_rank[rank], batch_docs[a:b], batch_weights[a:b], values[a:b]
+            counts = np.diff(np.append(batch_terms, batch_end))
+            terms = list(map(term_of_rank.__getitem__, posting_terms[batch_terms].tolist()))
+            yield (terms, counts, docnums[batch_start:batch_end],
+                   weights[batch_start:batch_end], values)
             batch_start = batch_end
 
     def _occurrences(self):
         """(terms by rank, and per kept occurrence: its term's rank in term order, its
         document's index, its position), in document and position order."""
         words = list(self._numbers)[1:]  # numbered from 0 in this order
-        term_of_rank = sorted(words)  # code point order: the order of their UTF-8 bytes
-        rank = {term: i for i, term in enumerate(term_of_rank)}
-        rank_of_number = np.fromiter(map(rank.__getitem__, words), np.int32, len(words))
+        # Term numbers in code point order of their terms (the order of their UTF-8
+        # bytes; terms are distinct), and each number's rank in it: the inverse.
+        by_term = sorted(range(len(words)), key=words.__getitem__)
+        term_of_rank = list(map(words.__getitem__, by_term))
+        rank_of_number = np.empty(len(words), np.int32)
+        rank_of_number[by_term] = np.arange(len(words), dtype=np.int32)
         word_counts = _int32(self.word_counts)
         documents = len(word_counts)
         numbers = _int32(self.term_numbers)
@@ -166,6 +223,20 @@ class WordColumns:
         else:
             position, doc, numbers = position[kept], doc_of_word[kept], numbers[kept]
         return term_of_rank, rank_of_number[numbers], doc, position
+
+
+class _FormNumbers(dict):
+    """Word form -> ``number_of(terms_of(form))``, computed on a form's first look."""
+
+    __slots__ = ("terms_of", "number_of")
+
+    def __init__(self, terms_of, number_of):
+        super().__init__()
+        self.terms_of, self.number_of = terms_of, number_of
+
+    def __missing__(self, form: str):
+        number = self[form] = self.number_of(self.terms_of(form))
+        return number
 
 
 def _int32(column: array) -> np.ndarray:

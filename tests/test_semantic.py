@@ -362,6 +362,16 @@ def test_a_new_searcher_reuses_the_vectors_of_unchanged_segments(tmp_path, monke
     index.close()
 
 
+def _earthquake_index(tmp_path, embedder) -> Index:
+    """Four Kazakh paragraphs in two segments, three of them about an earthquake."""
+    index = Index(tmp_path / "index", semantic=embedder)
+    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі таудағы ауылдарды қиратты."},
+                          {"id": "p2", "text": "Сілкініс кезінде үйлер құлады."}])
+    index.add_paragraphs([{"id": "p3", "text": "Жер сілкінісі жиі болатын аймақтар."},
+                          {"id": "p4", "text": "Базарда көкөніс сатылады."}])
+    return index
+
+
 def test_feedback_uses_the_embeddings_of_the_best_lexical_hits(tmp_path):
     # The ranker's fused scores equal Fusion.fuse given the feedback query computed by
     # hand from the store's vectors of the best two hits, across segments and a delete.
@@ -369,11 +379,7 @@ def test_feedback_uses_the_embeddings_of_the_best_lexical_hits(tmp_path):
     from search.semantic.hybrid import HybridRanker
 
     embedder = CountingEmbedder()
-    index = Index(tmp_path / "index", semantic=embedder)
-    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі таудағы ауылдарды қиратты."},
-                          {"id": "p2", "text": "Сілкініс кезінде үйлер құлады."}])
-    index.add_paragraphs([{"id": "p3", "text": "Жер сілкінісі жиі болатын аймақтар."},
-                          {"id": "p4", "text": "Базарда көкөніс сатылады."}])
+    index = _earthquake_index(tmp_path, embedder)
     fusion = Fusion("zscore", pool=10, nearest=2, weight=0.5, feedback=2, feedback_weight=0.3)
     ranker = HybridRanker(index.path, embedder, fusion)
     ranker.live_vectors(index.searcher())  # keeps the first segment's two rows
@@ -414,11 +420,7 @@ def test_the_ranker_centres_the_query_on_its_nearest_paragraphs(tmp_path):
     from search.semantic.hybrid import HybridRanker
 
     embedder = CountingEmbedder()
-    index = Index(tmp_path / "index", semantic=embedder)
-    index.add_paragraphs([{"id": "p1", "text": "Жер сілкінісі таудағы ауылдарды қиратты."},
-                          {"id": "p2", "text": "Сілкініс кезінде үйлер құлады."}])
-    index.add_paragraphs([{"id": "p3", "text": "Жер сілкінісі жиі болатын аймақтар."},
-                          {"id": "p4", "text": "Базарда көкөніс сатылады."}])
+    index = _earthquake_index(tmp_path, embedder)
     fusion = Fusion("zscore", pool=10, nearest=2, weight=0.9, centre=2, centre_weight=0.5)
     searcher = index.searcher()
     docnum_of = {fields["path"]: d for d, fields in searcher.reader().iter_docs()}

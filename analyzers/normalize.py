@@ -22,8 +22,11 @@ def normalize_word(word: str) -> str:
     if not word.isascii():
         # A stress mark survives NFC as a separate combining character; й and ё
         # are letters (their marks are kept), acute and grave accents are not.
-        if "\u0301" in word or "\u0300" in word or not _is_composed(word):
-            decomposed = unicodedata.normalize("NFD", word)
+        # No U+0300/U+0301 even decomposed (one C call): nothing to drop, and no
+        # letter to test one by one (a dict look-up per letter, ~0.6 us a word).
+        decomposed = unicodedata.normalize("NFD", word)
+        if ("\u0301" in decomposed or "\u0300" in decomposed) and (
+                "\u0301" in word or "\u0300" in word or not _is_composed(word)):
             word = unicodedata.normalize("NFC", decomposed.replace("\u0301", "").replace("\u0300", ""))
         word = word.translate(_YO)
     return word

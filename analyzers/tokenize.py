@@ -25,6 +25,8 @@ _HYPHENS = "-\u2010\u2011"
 # plain word without looking at the word again (the tokenizer's hot path).
 WORD_PATTERN = re.compile(rf"{_WORD}((?:[{_HYPHENS}]{_WORD})+)?")
 _PART_PATTERN = re.compile(_WORD)
+# WORD_PATTERN without its group, for findall: whole matches, no match objects.
+_WHOLE_WORD_PATTERN = re.compile(rf"{_WORD}(?:[{_HYPHENS}]{_WORD})*")
 
 
 class WordTokenizer(Tokenizer):
@@ -56,12 +58,27 @@ class WordTokenizer(Tokenizer):
             >>> WordTokenizer().words("іс-шаралар жоспары")
             ['іс-шаралар', 'іс', 'шаралар', 'жоспары']
         """
+        if self.pattern is WORD_PATTERN:
+            # findall makes no match object per word: ~0.3 of the loop's time.
+            found = _WHOLE_WORD_PATTERN.findall(text)
+            if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+                return found  # no compound without a hyphen
+            return self._with_parts(found)
         found = []
         add = found.append
         for match in self.pattern.finditer(text):
             word = match.group()
             add(word)
             if match.lastindex:  # a hyphenated compound
+                found.extend(part.group() for part in self.parts(word))
+        return found
+
+    def _with_parts(self, words: list[str]) -> list[str]:
+        # A word holds a hyphen only if it is a compound (a _WORD holds none).
+        found = []
+        for word in words:
+            found.append(word)
+            if "-" in word or "\u2010" in word or "\u2011" in word:
                 found.extend(part.group() for part in self.parts(word))
         return found
 

@@ -171,6 +171,9 @@ class _Rows:
     def add(self, key, value):
         self.rows.append((key, value))
 
+    def add_rows(self, rows):
+        self.rows += rows
+
 
 def _synthetic_terms():
     """Terms of one to 40 postings with gaps of every width, weights of every kind

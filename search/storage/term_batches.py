@@ -94,9 +94,10 @@ class TermBatchWriter:
         compression, fixedsize = self._compression, self._fixedsize
         head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
         head_size = _PACKED_HEAD.size - 4
-        add_row, key = self._table.add, self._key
+        key = self._key
         offset = self._tell()
-        blocks = []
+        blocks, rows = [], []
+        add_block, add_row = blocks.append, rows.append
         for i, (term, count, start, kind, width) in enumerate(zip(
                 terms, counts.tolist(), starts.tolist(), kinds, widths)):
             deltas = delta_bytes[width]
@@ -118,11 +119,12 @@ class TermBatchWriter:
                 -(head_size + len(scoring) + len(packed_values)), count, firsts[i], lasts[i],
                 maxweight, min_bytes[i], max_bytes[i], flags, len(scoring)),
                 scoring, packed_values))
-            blocks.append(block)
-            add_row(key + term, info_pack(0, weight, count, min_bytes[i], max_bytes[i],
-                                          maxweight, firsts[i], lasts[i], offset, len(block)))
+            add_block(block)
+            add_row((key + term, info_pack(0, weight, count, min_bytes[i], max_bytes[i],
+                                           maxweight, firsts[i], lasts[i], offset, len(block))))
             offset += len(block)
         self._write_bytes(b"".join(blocks))
+        self._table.add_rows(rows)
 
 
 def _statistics(docs, weights, counts, starts, lengths):

@@ -653,10 +653,13 @@ def bench_make_corpus(sources, paragraphs, out, seed, as_json):
                    "with and without embeddings, query latency both ways (needs izde[semantic]).")
 @click.option("--semantic-sample", type=click.IntRange(1), default=48, show_default=True,
               help="With --semantic: paragraphs the model embeds to time it (~3/s here).")
+@click.option("--repeat", type=click.IntRange(1, 99), default=1, show_default=True,
+              help="Measure every engine N times, engine order alternating; report medians "
+                   "and each round's ratios (for a noisy machine).")
 @cluster_option
 @json_option
 def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards, semantic,
-              semantic_sample, cluster, as_json):
+              semantic_sample, repeat, cluster, as_json):
     """Index CORPUS with Izde, stock Whoosh and tantivy; time queries and a 1% update.
 
     With --shards: one index and N shards (built as Dask tasks on --cluster, or on a
@@ -668,6 +671,9 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards,
     if semantic and (shards is not None or cluster):
         raise click.UsageError("--semantic measures one index; it does not combine with "
                                "--shards or --cluster")
+    if repeat > 1 and (shards is not None or cluster):
+        raise click.UsageError("--repeat measures one index per engine; it does not combine "
+                               "with --shards or --cluster")
     if shards is not None or cluster:
         from search.bench.shards import compare_sharded, format_report
         from search.ingest.indexer import discover_files
@@ -682,7 +688,7 @@ def bench_run(corpus, queries, index_dir, engines, procs, limitmb, seed, shards,
     with _Ticker(quiet=as_json) as ticker:
         result = bench.run_benchmark(corpus, queries=queries, index_dir=index_dir,
                                      engines=engines or bench.ENGINES, procs=procs,
-                                     limitmb=limitmb, seed=seed,
+                                     limitmb=limitmb, seed=seed, repeat=repeat,
                                      progress=lambda engine: ticker.stage(f"benchmarking {engine}"))
         if semantic:
             from search.bench.semantic import measure_semantic

@@ -143,6 +143,30 @@ def test_bench_run_reports_every_figure_for_every_engine(small_corpus, tmp_path)
     assert _files(small_corpus) == before  # the 1% update is undone
 
 
+def test_bench_run_repeated_alternates_engines_and_reports_medians_and_paired_ratios(
+        small_corpus):
+    stages = []
+    report = bench.run_benchmark(small_corpus, queries=5, engines=("izde", "whoosh"),
+                                 repeat=2, progress=stages.append)
+    assert stages == ["izde (round 1 of 2)", "whoosh (round 1 of 2)",
+                      "whoosh (round 2 of 2)", "izde (round 2 of 2)"]
+    rounds = report["rounds"]
+    assert len(rounds) == 2
+    for name in ("izde", "whoosh"):
+        times = [r["engines"][name]["build_cpu_s"] for r in rounds]
+        assert report["engines"][name]["build_cpu_s"] == pytest.approx(sum(times) / 2)
+    for r in rounds:
+        paired = r["engines"]["izde"]["build_cpu_s"] / r["engines"]["whoosh"]["build_cpu_s"]
+        assert r["ratios"]["izde/whoosh"]["build_cpu_s"] == pytest.approx(paired, abs=1e-3)
+    assert report["engines"]["izde"]["paragraphs"] == report["engines"]["whoosh"]["paragraphs"]
+    assert "izde/whoosh build CPU s, round by round: " in bench.format_table(report)
+
+
+def test_bench_run_repeat_refuses_shards():
+    result = CliRunner().invoke(main, ["bench", "run", ".", "--repeat", "3", "--shards", "2"])
+    assert result.exit_code == 2 and "--repeat" in result.output
+
+
 def test_bench_run_without_tantivy_says_how_to_install_it(small_corpus, monkeypatch):
     monkeypatch.setattr(bench, "tantivy_available", lambda: False)
     result = CliRunner().invoke(main, ["bench", "run", str(small_corpus), "--queries", "5",

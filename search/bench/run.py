@@ -224,8 +224,15 @@ def _in_fresh_process(*args) -> dict:
 
 def run_benchmark(corpus: str | Path, queries: int = 200, index_dir: str | Path | None = None,
                   engines=ENGINES, procs: int | None = None, limitmb: int = 128, seed: int = 0,
-                  progress: Progress | None = None) -> dict:
-    """Measure every engine on the files under ``corpus``; returns figures and ratios."""
+                  progress: Progress | None = None, repeat: int = 1) -> dict:
+    """Measure every engine on the files under ``corpus``; returns figures and ratios.
+
+    With ``repeat`` > 1 every engine is measured that many times, in rounds whose
+    engine order alternates (a machine that drifts slower or faster then weighs on
+    every engine alike); each figure is the median over the rounds, and
+    ``rounds`` keeps each round's build times and Izde's ratios to the references
+    within it, which are paired: measured minutes apart, not a whole run apart.
+    """
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise PathNotFoundError(f"{corpus}: no such corpus folder (make one with "
@@ -247,23 +254,62 @@ def run_benchmark(corpus: str | Path, queries: int = 200, index_dir: str | Path 
                     "examples": [q.izde() for q in query_set[:8]]},
         "engines": {},
     }
+    names = []
+    for name in engine_names(engines):
+        if name == "tantivy" and not tantivy_available():
+            result["engines"][name] = {"error": TANTIVY_MISSING}
+        else:
+            names.append(name)
+    measured: dict[str, list[dict]] = {name: [] for name in names}
+    rounds = []
     try:
-        for name in engine_names(engines):
-            if name == "tantivy" and not tantivy_available():
-                result["engines"][name] = {"error": TANTIVY_MISSING}
-                continue
-            if progress:
-                progress(name)
-            folder = scratch / name
-            if folder.exists():
-                shutil.rmtree(folder)
-            result["engines"][name] = _in_fresh_process(
-                name, str(corpus.resolve()), str(folder), query_set, update_files, procs, limitmb)
+        for round_number in range(repeat):
+            order = names if round_number % 2 == 0 else names[::-1]
+            for name in order:
+                if progress:
+                    progress(name if repeat == 1 else f"{name} (round {round_number + 1} of {repeat})")
+                folder = scratch / name
+                if folder.exists():
+                    shutil.rmtree(folder)
+                measured[name].append(_in_fresh_process(
+                    name, str(corpus.resolve()), str(folder), query_set, update_files, procs,
+                    limitmb))
+            rounds.append(_round_figures({name: runs[-1] for name, runs in measured.items()}))
     finally:
         if index_dir is None:
             shutil.rmtree(scratch, ignore_errors=True)
+    for name, runs in measured.items():
+        result["engines"][name] = runs[0] if repeat == 1 else median_figures(runs)
     result["ratios"] = ratios(result["engines"])
+    if repeat > 1:
+        result["rounds"] = rounds
     return result
+
+
+def median_figures(runs: list[dict]) -> dict:
+    """Each numeric figure's median over ``runs`` (figures of one engine), nested alike.
+
+    >>> median_figures([{"s": 3.0, "warm": {"ms": 1}}, {"s": 1.0, "warm": {"ms": 2}},
+    ...                 {"s": 2.0, "warm": {"ms": 9}}])
+    {'s': 2.0, 'warm': {'ms': 2}}
+    """
+    first = runs[0]
+    if isinstance(first, dict):
+        return {key: median_figures([run[key] for run in runs]) for key in first}
+    if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in runs):
+        return statistics.median(runs)
+    return first
+
+
+ROUND_FIGURES = ("build_wall_s", "build_cpu_s")
+
+
+def _round_figures(engines: dict) -> dict:
+    """One round's build times per engine and Izde's ratios to the references in it."""
+    figures = {name: {key: engines[name][key] for key in ROUND_FIGURES} for name in engines}
+    paired = {pair: {key: value for key, value in ratio.items() if key in ROUND_FIGURES}
+              for pair, ratio in ratios(engines).items()}
+    return {"engines": figures, "ratios": paired}
 
 
 # (label, path into an engine's figures, format, larger is better)
@@ -347,6 +393,12 @@ def format_table(result: dict) -> str:
     for name, figures in engines.items():
         if "error" in figures:
             notes.append(f"{name}: {figures['error']}")
+    rounds = result.get("rounds")
+    if rounds:
+        notes.append(f"medians of {len(rounds)} rounds, engine order alternating")
+        for pair in rounds[0]["ratios"]:
+            per_round = " ".join(f"{r['ratios'][pair]['build_cpu_s']:.2f}" for r in rounds)
+            notes.append(f"{pair} build CPU s, round by round: {per_round}")
     return "\n".join([*notes, *lines])
 
 

@@ -165,6 +165,9 @@ def test_bench_run_repeated_alternates_engines_and_reports_medians_and_paired_ra
 def test_bench_run_repeat_refuses_shards():
     result = CliRunner().invoke(main, ["bench", "run", ".", "--repeat", "3", "--shards", "2"])
     assert result.exit_code == 2 and "--repeat" in result.output
+    result = CliRunner().invoke(main, ["bench", "run", ".", "--repeat", "0"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "'--repeat': 0 is not in the range" in result.output
 
 
 def test_bench_run_without_tantivy_says_how_to_install_it(small_corpus, monkeypatch):

@@ -315,8 +315,7 @@ def _field_terms(terms: dict, words: dict, columns: "WordColumns | None"):
     ways of adding them."""
     added = [(word.encode("utf-8"), postings) for word, postings in words.items()]
     if columns is not None:
-        grouped = ((word.encode("utf-8"), TermPostings(docs, weights, values))
-                   for word, docs, weights, values in columns.terms())
+        grouped = _column_terms(columns)
         if not terms and not added:  # the usual case: already in term order
             yield from grouped
             return
@@ -328,6 +327,12 @@ def _field_terms(terms: dict, words: dict, columns: "WordColumns | None"):
             terms[term] = postings
     for term in sorted(terms):
         yield term, terms[term]
+
+
+def _column_terms(columns: "WordColumns"):
+    """A WordColumns' terms as ``(term bytes, TermPostings)``, in term order."""
+    return ((word.encode("utf-8"), TermPostings(docs, weights, values))
+            for word, docs, weights, values in columns.terms())
 
 
 def _in_docnum_order(one: TermPostings, other: TermPostings) -> TermPostings:
@@ -384,8 +389,7 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
             if batch is not None:
                 field_terms = _unbatched_terms(field_terms, batch)
             else:
-                field_terms = ((word.encode("utf-8"), TermPostings(docs, weights, values))
-                               for word, docs, weights, values in field_terms.terms())
+                field_terms = _column_terms(field_terms)
         add = fieldwriter.add
         for term, postings in field_terms:
             docs, weights, values = postings.docs, postings.weights, postings.values

@@ -7,20 +7,25 @@ small integers, their sum and maximum, the shortest and longest field, then
 packs the gaps and weights and writes. A 10k paragraph build writes 124k terms,
 most of a few postings, so these fixed costs were most of writing a segment.
 :class:`TermBatchWriter` gathers a few thousand terms, computes every statistic
-and packs every array for all of them at once, and leaves Python only the parts
-that are a term's own: pickling its values, compressing, the header and the
-term info. The bytes are those ``whole_term_writer`` writes (compared in
-tests/test_word_columns.py).
+and packs every array, block head and term info for all of them at once
+(numpy records), and leaves Python only the parts that are a term's own: cutting
+its scoring bytes, pickling its values, compressing. The bytes are those
+``whole_term_writer`` writes (compared in tests/test_word_columns.py).
 """
 
-from itertools import chain
+import pickle
+from itertools import chain, repeat
+from typing import NamedTuple
 
 import numpy as np
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
-from search.storage.codec import (_PACKED_HEAD, _TERM_INFO, _WRITES_PACKED_BLOCKS,
-                                  PACKED_MAGIC, WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES,
-                                  packed_parts, write_and_tell)
+from search.storage.codec import (_PACKED_HEAD, _PACKED_SCORING_COMPRESSED,
+                                  _PACKED_VALUES_COMPRESSED, _TERM_INFO,
+                                  _WRITES_PACKED_BLOCKS, BLOCK_PROTOCOL, PACKED_MAGIC,
+                                  WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, write_and_tell)
+from search.storage.deflate import compress as deflate
 
 TERMS_PER_BATCH = 4096
 _DELTA_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
@@ -84,52 +89,77 @@ class TermBatchWriter:
             self._write(terms, counts.astype(np.int64, copy=False), docs, weights, values)
 
     def _write(self, terms, counts, docs, weights, all_values) -> None:
+        # Python runs once per term only for what is a term's own (its scoring bytes
+        # sliced, its values pickled, a part compressed); heads and term infos are
+        # numpy records, so a term costs no struct call, no branch and no join.
         ends = np.cumsum(counts)
         starts = ends - counts
         stats = _statistics(docs, weights, counts, starts, self._lengths[docs])
-        (kinds, widths, sums, maxweights, min_bytes, max_bytes, delta_bytes,
-         weight_bytes) = stats
-        firsts, lasts = docs[starts].tolist(), docs[ends - 1].tolist()
+        scoring = _scoring_parts(stats, counts, starts)
+        bounds = zip(starts.tolist(), ends.tolist())
+        values = _values_parts(all_values, bounds, self._fixedsize)
+        flags = np.where(counts > 1, stats.widths, 0) | stats.kinds
+        if self._compression:
+            flags |= _compress_large(scoring, self._compression, _PACKED_SCORING_COMPRESSED)
+            flags |= _compress_large(values, self._compression, _PACKED_VALUES_COMPRESSED)
+        scoring_lengths = np.fromiter(map(len, scoring), np.int64, len(scoring))
+        block_lengths = (_BLOCK_HEAD.itemsize + scoring_lengths
+                         + np.fromiter(map(len, values), np.int64, len(values)))
+        firsts, lasts = docs[starts], docs[ends - 1]
 
-        compression, fixedsize = self._compression, self._fixedsize
-        head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
-        head_size = _PACKED_HEAD.size - 4
-        key = self._key
-        offset = self._tell()
-        blocks, rows = [], []
-        add_block, add_row = blocks.append, rows.append
-        for i, (term, count, start, kind, width) in enumerate(zip(
-                terms, counts.tolist(), starts.tolist(), kinds, widths)):
-            deltas = delta_bytes[width]
-            size = deltas.itemsize
-            scoring = deltas.data[(start + 1) * size:(start + count) * size]
-            if kind == WEIGHTS_BYTES:
-                scoring += weight_bytes[WEIGHTS_BYTES][start:start + count]
-            elif kind == WEIGHTS_FLOATS:
-                scoring += weight_bytes[WEIGHTS_FLOATS][start * 4:(start + count) * 4]
-            weight = sums[i]
-            if weight is None:  # float weights: summed as the single-term writer sums them
-                weight = sum(weights[start:start + count].astype(np.float32).tolist())
-            flags = (width if count > 1 else 0) | kind
-            scoring, packed_values, flags = packed_parts(
-                scoring, tuple(filter(None, all_values[start:start + count])), fixedsize,
-                compression, flags)
-            maxweight = maxweights[i]
-            block = b"".join((PACKED_MAGIC, head_pack(
-                -(head_size + len(scoring) + len(packed_values)), count, firsts[i], lasts[i],
-                maxweight, min_bytes[i], max_bytes[i], flags, len(scoring)),
-                scoring, packed_values))
-            add_block(block)
-            add_row((key + term, info_pack(0, weight, count, min_bytes[i], max_bytes[i],
-                                           maxweight, firsts[i], lasts[i], offset, len(block))))
-            offset += len(block)
-        self._write_bytes(b"".join(blocks))
-        self._table.add_rows(rows)
+        heads = np.empty(len(terms), _BLOCK_HEAD)
+        heads["magic"] = PACKED_MAGIC
+        heads["length"] = -(block_lengths - len(PACKED_MAGIC) - 4)  # a term's last block
+        heads["postings"], heads["first"], heads["last"] = counts, firsts, lasts
+        heads["maxweight"], heads["flags"] = stats.maxweights, flags
+        heads["min_length"], heads["max_length"] = stats.min_bytes, stats.max_bytes
+        heads["scoring_length"] = scoring_lengths
+
+        infos = np.zeros(len(terms), _TERM_INFO_RECORD)  # flags 0: not inlined
+        infos["weight"], infos["postings"] = stats.sums, counts
+        infos["min_length"], infos["max_length"] = stats.min_bytes, stats.max_bytes
+        infos["maxweight"], infos["first"], infos["last"] = stats.maxweights, firsts, lasts
+        infos["offset"] = self._tell() + np.cumsum(block_lengths) - block_lengths
+        infos["length"] = block_lengths
+
+        self._write_bytes(b"".join(chain.from_iterable(zip(_records(heads), scoring, values))))
+        self._table.add_rows(list(zip(map(self._key.__add__, terms), _records(infos))))
 
 
-def _statistics(docs, weights, counts, starts, lengths):
-    """Per term: weights kind, delta width, sum of weights (None: left to Python),
-    maximum weight, length bytes; and the packed deltas and weights of all terms."""
+# A term's block: PACKED_MAGIC, then _PACKED_HEAD's fields as one record.
+_BLOCK_HEAD = np.dtype([
+    ("magic", "S4"), ("length", "<i4"), ("postings", "<u2"), ("first", "<u4"), ("last", "<u4"),
+    ("maxweight", "<f8"), ("min_length", "u1"), ("max_length", "u1"), ("flags", "u1"),
+    ("scoring_length", "<u4")])
+assert _BLOCK_HEAD.itemsize == len(PACKED_MAGIC) + _PACKED_HEAD.size
+# _TERM_INFO's fields (W3TermInfo.to_bytes with the postings' offset and length).
+_TERM_INFO_RECORD = np.dtype([
+    ("flags", "u1"), ("weight", ">f4"), ("postings", ">u4"), ("min_length", "u1"),
+    ("max_length", "u1"), ("maxweight", ">f4"), ("first", ">u4"), ("last", ">u4"),
+    ("offset", ">i8"), ("length", ">i4")])
+assert _TERM_INFO_RECORD.itemsize == _TERM_INFO.size
+
+
+def _records(records: np.ndarray) -> list[bytes]:
+    """Each record's bytes."""
+    return records.view(np.dtype((np.void, records.dtype.itemsize))).tolist()
+
+
+class _Statistics(NamedTuple):
+    """Per term of a batch (arrays): weights kind, delta width, sum of weights, maximum
+    weight, length bytes; and the packed deltas (per width) and weights (per kind)
+    of all the batch's postings."""
+    kinds: np.ndarray
+    widths: np.ndarray
+    sums: np.ndarray
+    maxweights: np.ndarray
+    min_bytes: np.ndarray
+    max_bytes: np.ndarray
+    delta_bytes: dict
+    weight_bytes: dict
+
+
+def _statistics(docs, weights, counts, starts, lengths) -> _Statistics:
     as_float32 = weights.astype(np.float32)  # what array("f", weights) holds
     not_one = np.add.reduceat((as_float32 != 1.0).astype(np.int64), starts)
     small_integer = ((as_float32 >= 0) & (as_float32 < 256)
@@ -137,18 +167,13 @@ def _statistics(docs, weights, counts, starts, lengths):
     not_small = np.add.reduceat((~small_integer).astype(np.int64), starts)
     kinds = np.where(not_one == 0, WEIGHTS_ONES,
                      np.where(not_small == 0, WEIGHTS_BYTES, WEIGHTS_FLOATS))
-    # Integer weights sum exactly in any order; float ones are summed in Python.
-    sums = np.add.reduceat(as_float32.astype(np.float64), starts).tolist()
-    lone = (counts == 1).tolist()
-    firsts32 = as_float32[starts].astype(np.float64).tolist()
-    kinds_list = kinds.tolist()
-    for i, kind in enumerate(kinds_list):
-        if lone[i]:
-            sums[i] = firsts32[i]
-        elif kind == WEIGHTS_FLOATS:
-            sums[i] = None
+    # Integer weights sum exactly in any order (a lone one is its float32); float
+    # ones are summed in Python, in the single-term writer's order.
+    sums = np.add.reduceat(as_float32.astype(np.float64), starts)
+    for i in np.flatnonzero((kinds == WEIGHTS_FLOATS) & (counts > 1)).tolist():
+        sums[i] = sum(as_float32[starts[i]:starts[i] + counts[i]].tolist())
     maxweights = np.maximum.reduceat(weights, starts)
-    maxweights = [weight if weight > 0 else 0 for weight in maxweights.tolist()]
+    maxweights = np.where(maxweights > 0, maxweights, 0.0)
 
     gaps = np.zeros(len(docs), np.int64)
     gaps[1:] = docs[1:] - docs[:-1]
@@ -157,31 +182,81 @@ def _statistics(docs, weights, counts, starts, lengths):
     widths = np.where(widest < 1 << 8, 0, np.where(widest < 1 << 16, 1, 2))
     delta_bytes = {}
     for width in set(widths.tolist()):  # wider gaps wrap here, sliced only for narrower terms
-        delta_bytes[width] = _WidthBuffer(gaps.astype(_DELTA_DTYPES[width]))
+        delta_bytes[width] = gaps.astype(_DELTA_DTYPES[width]).view(np.uint8)
     weight_bytes = {}
     if (kinds == WEIGHTS_BYTES).any():
         with np.errstate(invalid="ignore", over="ignore"):
-            weight_bytes[WEIGHTS_BYTES] = np.clip(as_float32, 0, 255).astype(np.uint8).tobytes()
+            weight_bytes[WEIGHTS_BYTES] = np.clip(as_float32, 0, 255).astype(np.uint8)
     if (kinds == WEIGHTS_FLOATS).any():
-        weight_bytes[WEIGHTS_FLOATS] = as_float32.astype("<f4").tobytes()
+        weight_bytes[WEIGHTS_FLOATS] = as_float32.astype("<f4").view(np.uint8)
 
     has_length = lengths > 0
     shortest = np.minimum.reduceat(np.where(has_length, lengths, _NO_LENGTH), starts)
     longest = np.maximum.reduceat(lengths, starts)
     measured = shortest != _NO_LENGTH
-    min_bytes = np.where(measured, _length_bytes(shortest), 0).tolist()
-    max_bytes = np.where(measured, _length_bytes(longest), length_to_byte(0)).tolist()
-    return (kinds_list, widths.tolist(), sums, maxweights, min_bytes, max_bytes, delta_bytes,
-            weight_bytes)
+    min_bytes = np.where(measured, _length_bytes(shortest), 0)
+    max_bytes = np.where(measured, _length_bytes(longest), length_to_byte(0))
+    return _Statistics(kinds, widths, sums, maxweights, min_bytes, max_bytes, delta_bytes,
+                       weight_bytes)
 
 
-class _WidthBuffer:
-    """The gaps of every posting at one width: ``data`` to slice, ``itemsize`` bytes each."""
+def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -> list[bytes]:
+    """Each term's scoring part: its postings' docnum deltas after the first, at its
+    width, then its weights as its kind packs them (none when all are 1.0).
 
-    __slots__ = ("data", "itemsize")
+    The parts are gathered from the batch's packed arrays by one index, then cut."""
+    sources, source_starts = [], {}
+    for key, packed in (*stats.delta_bytes.items(),
+                        *((("weights", kind), packed)
+                          for kind, packed in stats.weight_bytes.items())):
+        source_starts[key] = sum(map(len, sources))
+        sources.append(packed)
+    source = np.concatenate(sources)
+    # Two pieces per term, deltas then weights: where each starts in source, its size.
+    delta_size = 1 << stats.widths  # one, two or four bytes a delta
+    piece_starts = np.empty((len(counts), 2), np.int64)
+    piece_sizes = np.empty((len(counts), 2), np.int64)
+    delta_base = np.zeros(len(counts), np.int64)
+    for width in stats.delta_bytes:
+        delta_base[stats.widths == width] = source_starts[width]
+    piece_starts[:, 0] = delta_base + (starts + 1) * delta_size
+    piece_sizes[:, 0] = (counts - 1) * delta_size
+    weight_size = np.where(stats.kinds == WEIGHTS_FLOATS, 4,
+                           np.where(stats.kinds == WEIGHTS_BYTES, 1, 0))
+    weight_base = np.zeros(len(counts), np.int64)
+    for kind in stats.weight_bytes:
+        weight_base[stats.kinds == kind] = source_starts["weights", kind]
+    piece_starts[:, 1] = weight_base + starts * weight_size
+    piece_sizes[:, 1] = counts * weight_size
+    piece_starts, piece_sizes = piece_starts.ravel(), piece_sizes.ravel()
+    ends = np.cumsum(piece_sizes)
+    gathered = source[np.repeat(piece_starts - (ends - piece_sizes), piece_sizes)
+                      + np.arange(int(ends[-1]) if len(ends) else 0)].tobytes()
+    term_ends = ends[1::2].tolist()
+    return list(map(gathered.__getitem__, map(slice, [0, *term_ends[:-1]], term_ends)))
 
-    def __init__(self, gaps: np.ndarray):
-        self.data, self.itemsize = gaps.tobytes(), gaps.itemsize
+
+def _values_parts(all_values: list, bounds, fixedsize) -> list[bytes]:
+    """Each term's values pickled as Whoosh's ``_mini_values`` gives them: a tuple of
+    the values, or none or all joined for a format of a fixed value size."""
+    kept = (tuple(filter(None, all_values[start:end])) for start, end in bounds)
+    if fixedsize is None or fixedsize < 0:
+        mini = kept
+    elif fixedsize:
+        mini = map(b"".join, kept)
+    else:
+        mini = (None for _ in kept)
+    return list(map(pickle.dumps, mini, repeat(BLOCK_PROTOCOL)))
+
+
+def _compress_large(parts: list[bytes], level: int, flag: int) -> np.ndarray:
+    """Compress in place the parts that compression is tried on; their flags."""
+    flags = np.zeros(len(parts), np.uint8)
+    for i, part in enumerate(parts):
+        if len(part) >= COMPRESSION_MIN_SIZE:
+            parts[i] = deflate(part, level)
+            flags[i] = flag
+    return flags
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:

@@ -402,13 +402,11 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
                 if batch.fits(len(docs)):
                     batch.add(term, docs, weights, values)
                     continue
-                batch.flush()
             elif whole_term is not None:
                 info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
                 if info is not None:
                     add_term_info(field_key + term, info)
                     continue
-            if whole_term is not None:
                 term_table.flush()  # the general path adds its row itself
             fieldwriter.start_term(term)
             if bulk is not None:
@@ -416,12 +414,21 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
             else:
                 for docnum, weight, value in zip(docs, weights, values):
                     add(docnum, weight, value or b"", field_lengths[docnum])
-            fieldwriter.finish_term()
+            if batch is not None:  # its row after those of the terms the batch holds
+                batch.add_written(*_finished_term_row(fieldwriter))
+            else:
+                fieldwriter.finish_term()
         if batch is not None:
             batch.flush()
         if whole_term is not None:
             term_table.flush()
         fieldwriter.finish_field()
+
+
+def _finished_term_row(fieldwriter) -> tuple[bytes, bytes]:
+    """``W3FieldWriter.finish_term``'s term table row, returned rather than added."""
+    terminfo = fieldwriter._postwriter.finish_postings()
+    return pack_ushort(fieldwriter._fieldid) + fieldwriter._btext, terminfo.to_bytes()
 
 
 def _unbatched_terms(columns: WordColumns, batch):

@@ -433,12 +433,11 @@ def _finished_term_row(fieldwriter) -> tuple[bytes, bytes]:
 
 def _unbatched_terms(columns: WordColumns, batch):
     """Write a WordColumns' terms that ``batch`` takes a batch at a time, without a list
-    per term; yield the others (a common word's, of several blocks) as
+    per term; yield the others (too few postings: inlined in their term info) as
     ``(term bytes, TermPostings)``, in their place in term order, for the general path."""
-    least, most = batch.least, batch.most
     for terms, counts, docs, weights, values in columns.batches():
         terms = list(map(str.encode, terms))  # UTF-8
-        outside = np.flatnonzero((counts < least) | (counts > most)).tolist()
+        outside = np.flatnonzero(counts < batch.least).tolist()
         if not outside:
             batch.add_batch(terms, counts, docs, weights, values)
             continue

@@ -1,4 +1,4 @@
-"""Terms of one block written a batch at a time, their statistics computed by numpy.
+"""Terms written a batch at a time, their statistics computed by numpy.
 
 :meth:`search.storage.codec._PostingsWriter.whole_term_writer` writes a term of
 at most one block in one call, but each call still works out the term's
@@ -6,11 +6,13 @@ statistics in Python: the widest docnum gap, whether its weights are all 1 or
 small integers, their sum and maximum, the shortest and longest field, then
 packs the gaps and weights and writes. A 10k paragraph build writes 124k terms,
 most of a few postings, so these fixed costs were most of writing a segment.
-:class:`TermBatchWriter` gathers a few thousand terms, computes every statistic
-and packs every array, block head and term info for all of them at once
-(numpy records), and leaves Python only the parts that are a term's own: cutting
+:class:`TermBatchWriter` gathers a few thousand terms, cuts them into blocks as
+Whoosh's postings writer does (a common word's into several), computes every
+statistic and packs every array, block head and term info for all of them at once
+(numpy records), and leaves Python only the parts that are a block's own: cutting
 its scoring bytes, pickling its values, compressing. The bytes are those
-``whole_term_writer`` writes (compared in tests/test_word_columns.py).
+``whole_term_writer`` and, for a term of several blocks, ``add_postings`` write
+(compared in tests/test_word_columns.py).
 """
 
 import pickle
@@ -44,20 +46,22 @@ def batch_writer(postwriter, format_, field_lengths: list, term_table, field_key
 
 
 class TermBatchWriter:
-    """Writes terms of ``least`` to ``most`` postings (:meth:`fits`) in batches: ``add``
+    """Writes terms of at least ``least`` postings (:meth:`fits`) in batches: ``add``
     or ``add_batch`` them in term order, then ``flush`` before the field ends.
 
-    A term outside the batches (a common word's, of several blocks) is written
-    straight to the postings file between them, and its row given to
+    A term the batches do not take (too few postings: inlined in its term info) is
+    written by the general path between them, and its row given to
     :meth:`add_written`: rows reach the term table in term order, while the blocks
-    of a batch go to the file when it is written, wherever the file then ends (a
-    term info holds its postings' offset). A 10k build has ~1,000 such terms, and
-    writing the batch before each cut batches to ~110 terms, numpy's fixed costs
-    then half of writing them.
+    of a batch go to the postings file when it is written, wherever the file then
+    ends (a term info holds its postings' offset). Writing the batch before each
+    such term would cut batches short, and numpy's fixed costs per batch grow with
+    their number (with common words so written, a 10k build's batches were ~110
+    terms, those costs half of writing them).
     """
 
     def __init__(self, postwriter, format_, field_lengths: list, term_table, field_key: bytes):
-        self.least, self.most = max(1, postwriter._inlinelimit), postwriter._blocklimit
+        self.least = max(1, postwriter._inlinelimit)
+        self._block_postings = postwriter._blocklimit
         self._write_bytes, self._tell = write_and_tell(postwriter._postfile)
         self._compression = postwriter._compression
         self._fixedsize = format_.fixed_value_size()
@@ -72,7 +76,9 @@ class TermBatchWriter:
         self._written_rows = []
 
     def fits(self, count: int) -> bool:
-        return self.least <= count <= self.most
+        """Whether a term of ``count`` postings is written here (fewer than ``least``
+        are inlined in their term info, by the general path)."""
+        return self.least <= count
 
     def add(self, term: bytes, docs, weights, values) -> None:
         self._terms.append(term)
@@ -137,49 +143,107 @@ class TermBatchWriter:
 
     def _write(self, terms, counts, docs, weights, all_values) -> list[tuple[bytes, bytes]]:
         """Write the terms' blocks; their term table rows."""
-        # Python runs once per term only for what is a term's own (its scoring bytes
+        # Python runs once per block only for what is a block's own (its scoring bytes
         # sliced, its values pickled, a part compressed); heads and term infos are
-        # numpy records, so a term costs no struct call, no branch and no join.
-        ends = np.cumsum(counts)
-        starts = ends - counts
-        stats = _statistics(docs, weights, counts, starts, self._lengths[docs])
-        scoring = _scoring_parts(stats, counts, starts)
-        bounds = zip(starts.tolist(), ends.tolist())
+        # numpy records, so a block costs no struct call, no branch and no join.
+        blocks = _Blocks(counts, self._block_postings)
+        stats = _statistics(docs, weights, blocks.counts, blocks.starts, self._lengths[docs])
+        scoring = _scoring_parts(stats, blocks.counts, blocks.starts)
+        bounds = zip(blocks.starts.tolist(), blocks.ends.tolist())
         values = _values_parts(all_values, bounds, self._fixedsize)
-        flags = np.where(counts > 1, stats.widths, 0) | stats.kinds
+        flags = np.where(blocks.counts > 1, stats.widths, 0) | stats.kinds
         if self._compression:
             flags |= _compress_large(scoring, self._compression, _PACKED_SCORING_COMPRESSED)
             flags |= _compress_large(values, self._compression, _PACKED_VALUES_COMPRESSED)
         scoring_lengths = np.fromiter(map(len, scoring), np.int64, len(scoring))
         block_lengths = (_BLOCK_HEAD.itemsize + scoring_lengths
                          + np.fromiter(map(len, values), np.int64, len(values)))
-        firsts, lasts = docs[starts], docs[ends - 1]
 
-        heads = np.empty(len(terms), _BLOCK_HEAD)
-        heads["magic"] = PACKED_MAGIC
-        heads["length"] = -(block_lengths - len(PACKED_MAGIC) - 4)  # a term's last block
-        heads["postings"], heads["first"], heads["last"] = counts, firsts, lasts
+        heads = np.empty(len(scoring), _BLOCK_HEAD)
+        # The length after this field; negative on a term's last block.
+        heads["length"] = np.where(blocks.last, -1, 1) * (block_lengths - 4)
+        heads["postings"] = blocks.counts
+        heads["first"], heads["last"] = docs[blocks.starts], docs[blocks.ends - 1]
         heads["maxweight"], heads["flags"] = stats.maxweights, flags
         heads["min_length"], heads["max_length"] = stats.min_bytes, stats.max_bytes
         heads["scoring_length"] = scoring_lengths
+        # A term's blocks follow one PACKED_MAGIC.
+        magics = list(map(_MAGIC_BEFORE.__getitem__, blocks.first.tolist()))
+        offset = self._tell()
+        self._write_bytes(b"".join(chain.from_iterable(zip(magics, _records(heads), scoring,
+                                                           values))))
 
+        term_lengths = len(PACKED_MAGIC) + blocks.of_terms(np.add, block_lengths)
         infos = np.zeros(len(terms), _TERM_INFO_RECORD)  # flags 0: not inlined
-        infos["weight"], infos["postings"] = stats.sums, counts
-        infos["min_length"], infos["max_length"] = stats.min_bytes, stats.max_bytes
-        infos["maxweight"], infos["first"], infos["last"] = stats.maxweights, firsts, lasts
-        infos["offset"] = self._tell() + np.cumsum(block_lengths) - block_lengths
-        infos["length"] = block_lengths
-
-        self._write_bytes(b"".join(chain.from_iterable(zip(_records(heads), scoring, values))))
+        infos["weight"] = _term_weights(blocks, stats)
+        infos["postings"] = counts
+        infos["min_length"], infos["max_length"] = _term_length_bytes(blocks, stats)
+        infos["maxweight"] = blocks.of_terms(np.maximum, stats.maxweights)
+        infos["first"], infos["last"] = docs[blocks.term_starts], docs[blocks.term_ends - 1]
+        infos["offset"] = offset + np.cumsum(term_lengths) - term_lengths
+        infos["length"] = term_lengths
         return list(zip(map(self._key.__add__, terms), _records(infos)))
 
 
-# A term's block: PACKED_MAGIC, then _PACKED_HEAD's fields as one record.
+class _Blocks:
+    """A batch's terms cut into blocks of at most ``size`` postings, as Whoosh's
+    postings writer cuts them: per block its first posting, postings, term, and
+    whether it is its term's first and last; per term its first block."""
+
+    def __init__(self, counts: np.ndarray, size: int):
+        self.term_ends = np.cumsum(counts)
+        self.term_starts = self.term_ends - counts
+        self.per_term = (counts + size - 1) // size
+        self.term = np.repeat(np.arange(len(counts)), self.per_term)
+        self.term_first_block = np.cumsum(self.per_term) - self.per_term
+        place = np.arange(len(self.term)) - self.term_first_block[self.term]
+        self.starts = self.term_starts[self.term] + place * size
+        self.ends = np.minimum(self.starts + size, self.term_ends[self.term])
+        self.counts = self.ends - self.starts
+        self.first = place == 0
+        self.last = self.ends == self.term_ends[self.term]
+        self.single = len(self.term) == len(counts)  # every term of one block
+
+    def of_terms(self, ufunc, per_block: np.ndarray) -> np.ndarray:
+        """``per_block`` reduced over each term's blocks by ``ufunc`` (np.add ...)."""
+        return per_block if self.single else ufunc.reduceat(per_block, self.term_first_block)
+
+
+def _term_weights(blocks: _Blocks, stats: "_Statistics") -> np.ndarray:
+    """Each term's weight as W3TermInfo.add_block sums it: its blocks' sums added in
+    order (exact in any order for integer weights, so only float ones in Python)."""
+    weights = blocks.of_terms(np.add, stats.sums)
+    if blocks.single:
+        return weights
+    floats = np.zeros(len(weights), bool)
+    floats[blocks.term[stats.kinds == WEIGHTS_FLOATS]] = True
+    sums, firsts, counts = (stats.sums.tolist(), blocks.term_first_block.tolist(),
+                            blocks.per_term.tolist())
+    for term in np.flatnonzero(floats).tolist():
+        total = 0
+        for block_sum in sums[firsts[term]:firsts[term] + counts[term]]:
+            total += block_sum
+        weights[term] = total
+    return weights
+
+
+def _term_length_bytes(blocks: _Blocks, stats: "_Statistics"):
+    """Each term's shortest and longest length bytes over its blocks (0 and 0 when no
+    posting has a length): W3TermInfo keeps the blocks' lengths, and length_to_byte
+    keeps their order."""
+    if blocks.single:
+        return stats.min_bytes, stats.max_bytes
+    shortest = blocks.of_terms(np.minimum, np.where(stats.measured, stats.min_bytes, 256))
+    return np.where(shortest == 256, 0, shortest), blocks.of_terms(np.maximum, stats.max_bytes)
+
+
+_MAGIC_BEFORE = {True: PACKED_MAGIC, False: b""}  # a term's first block, the others
+# _PACKED_HEAD's fields as one record.
 _BLOCK_HEAD = np.dtype([
-    ("magic", "S4"), ("length", "<i4"), ("postings", "<u2"), ("first", "<u4"), ("last", "<u4"),
+    ("length", "<i4"), ("postings", "<u2"), ("first", "<u4"), ("last", "<u4"),
     ("maxweight", "<f8"), ("min_length", "u1"), ("max_length", "u1"), ("flags", "u1"),
     ("scoring_length", "<u4")])
-assert _BLOCK_HEAD.itemsize == len(PACKED_MAGIC) + _PACKED_HEAD.size
+assert _BLOCK_HEAD.itemsize == _PACKED_HEAD.size
 # _TERM_INFO's fields (W3TermInfo.to_bytes with the postings' offset and length).
 _TERM_INFO_RECORD = np.dtype([
     ("flags", "u1"), ("weight", ">f4"), ("postings", ">u4"), ("min_length", "u1"),
@@ -194,13 +258,14 @@ def _records(records: np.ndarray) -> list[bytes]:
 
 
 class _Statistics(NamedTuple):
-    """Per term of a batch (arrays): weights kind, delta width, sum of weights, maximum
-    weight, length bytes; and the packed deltas (per width) and weights (per kind)
-    of all the batch's postings."""
+    """Per block of a batch (arrays): weights kind, delta width, sum of weights, maximum
+    weight, whether any posting has a length, length bytes; and the packed deltas (per
+    width) and weights (per kind) of all the batch's postings."""
     kinds: np.ndarray
     widths: np.ndarray
     sums: np.ndarray
     maxweights: np.ndarray
+    measured: np.ndarray
     min_bytes: np.ndarray
     max_bytes: np.ndarray
     delta_bytes: dict
@@ -244,8 +309,8 @@ def _statistics(docs, weights, counts, starts, lengths) -> _Statistics:
     measured = shortest != _NO_LENGTH
     min_bytes = np.where(measured, _length_bytes(shortest), 0)
     max_bytes = np.where(measured, _length_bytes(longest), length_to_byte(0))
-    return _Statistics(kinds, widths, sums, maxweights, min_bytes, max_bytes, delta_bytes,
-                       weight_bytes)
+    return _Statistics(kinds, widths, sums, maxweights, measured, min_bytes, max_bytes,
+                       delta_bytes, weight_bytes)
 
 
 def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -> list[bytes]:

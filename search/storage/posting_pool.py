@@ -382,7 +382,7 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
             term_table = TermTable(fieldwriter._tindex)  # rows written in batches
             add_term_info = term_table.add
             field_key = pack_ushort(fieldwriter._fieldid)
-            # Terms of one block, a few thousand at a time (search.storage.term_batches).
+            # Terms a few thousand at a time, common ones too (search.storage.term_batches).
             batch = batch_writer(postwriter, schema[fieldname].format, field_lengths,
                                  term_table, field_key)
         if isinstance(field_terms, WordColumns):

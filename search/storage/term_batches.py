@@ -314,7 +314,7 @@ def _statistics(docs, weights, counts, starts, lengths) -> _Statistics:
 
 
 def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -> list[bytes]:
-    """Each term's scoring part: its postings' docnum deltas after the first, at its
+    """Each block's scoring part: its postings' docnum deltas after the first, at its
     width, then its weights as its kind packs them (none when all are 1.0).
 
     The parts are gathered from the batch's packed arrays by one index, then cut."""
@@ -325,7 +325,7 @@ def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -
         source_starts[key] = sum(map(len, sources))
         sources.append(packed)
     source = np.concatenate(sources)
-    # Two pieces per term, deltas then weights: where each starts in source, its size.
+    # Two pieces per block, deltas then weights: where each starts in source, its size.
     delta_size = 1 << stats.widths  # one, two or four bytes a delta
     piece_starts = np.empty((len(counts), 2), np.int64)
     piece_sizes = np.empty((len(counts), 2), np.int64)
@@ -345,12 +345,12 @@ def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -
     ends = np.cumsum(piece_sizes)
     gathered = source[np.repeat(piece_starts - (ends - piece_sizes), piece_sizes)
                       + np.arange(int(ends[-1]) if len(ends) else 0)].tobytes()
-    term_ends = ends[1::2].tolist()
-    return list(map(gathered.__getitem__, map(slice, [0, *term_ends[:-1]], term_ends)))
+    block_ends = ends[1::2].tolist()
+    return list(map(gathered.__getitem__, map(slice, [0, *block_ends[:-1]], block_ends)))
 
 
 def _values_parts(all_values: list, bounds, fixedsize) -> list[bytes]:
-    """Each term's values pickled as Whoosh's ``_mini_values`` gives them: a tuple of
+    """Each block's values pickled as Whoosh's ``_mini_values`` gives them: a tuple of
     the values, or none or all joined for a format of a fixed value size."""
     kept = (tuple(filter(None, all_values[start:end])) for start, end in bounds)
     if fixedsize is None or fixedsize < 0:

@@ -168,12 +168,14 @@ def test_term_table_refuses_keys_out_of_order():
 class _Rows:
     def __init__(self):
         self.rows = []
+        self.batches = 0
 
     def add(self, key, value):
         self.rows.append((key, value))
 
     def add_rows(self, rows):
         self.rows += rows
+        self.batches += 1
 
 
 def _synthetic_terms(counts=(1, 1, 2, 3, 5, 40), gaps=(1, 300, 70_000), spread=200):
@@ -227,13 +229,18 @@ def test_term_batches_write_the_bytes_of_the_single_term_writer():
     assert raw_batch.getvalue() == raw_one.getvalue()
 
 
-def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path():
+@pytest.mark.parametrize("postings_per_batch", [1 << 18, 1000])
+def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path(
+        postings_per_batch, monkeypatch):
     # A common word's postings fill several blocks of 128, the last one short. (Every
     # posting has a length: Whoosh's term info fails on a block without any after one
-    # with some, which a field's postings never give it.)
+    # with some, which a field's postings never give it.) Batches cut by their
+    # postings, not only their terms, write the same bytes.
     from whoosh.codec.whoosh3 import W3TermInfo
+    from search.storage import term_batches
     from search.storage.codec import IzdeCodec
     from search.storage.term_batches import TermBatchWriter
+    monkeypatch.setattr(term_batches, "POSTINGS_PER_BATCH", postings_per_batch)
     terms = _synthetic_terms(counts=(1, 3, 128, 129, 300, 700), gaps=(1, 300), spread=1000)
     doc_count = max(max(docs) for _t, docs, _w, _v in terms) + 1
     lengths = [doc % 300 + 1 + (200_000 if doc % 11 == 0 else 0) for doc in range(doc_count)]
@@ -256,6 +263,7 @@ def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path():
         batch.add(term, docs, weights, values)
     batch.flush()
     assert max(len(docs) for _t, docs, _w, _v in terms) > 5 * 128
+    assert rows.batches == 1 if postings_per_batch > 10_000 else rows.batches > 50
     assert rows.rows == rows_general
     assert raw_batch.getvalue() == raw_general.getvalue()
 

@@ -30,6 +30,9 @@ from search.storage.codec import (_PACKED_HEAD, _PACKED_SCORING_COMPRESSED,
 from search.storage.deflate import compress as deflate
 
 TERMS_PER_BATCH = 4096
+# Postings waiting that make the batch be written, whatever its terms: common words
+# hold most postings, and a batch's arrays cost ~150 bytes a posting while written.
+POSTINGS_PER_BATCH = 1 << 18
 _DELTA_DTYPES = (np.dtype("<u1"), np.dtype("<u2"), np.dtype("<u4"))
 _LENGTH_BYTES = np.array(_length_byte_cache, np.int64)
 _LONGEST_LENGTH = 106374  # length_to_byte's 255 from here on
@@ -71,7 +74,7 @@ class TermBatchWriter:
         # Terms added one by one, not yet gathered into _batches.
         self._terms, self._docs, self._weights, self._values = [], [], [], []
         self._batches = []  # (terms, counts, docs, weights, values) waiting, in term order
-        self._waiting = 0  # terms in both
+        self._waiting = self._waiting_postings = 0  # terms and postings in both
         # Rows of terms written elsewhere: (terms waiting before it, key, term info).
         self._written_rows = []
 
@@ -85,7 +88,7 @@ class TermBatchWriter:
         self._docs.append(docs)
         self._weights.append(weights)
         self._values.append(values)
-        self._added(1)
+        self._added(1, len(docs))
 
     def add_batch(self, terms: list[bytes], counts: np.ndarray, docs: np.ndarray,
                   weights: np.ndarray, values: list) -> None:
@@ -95,7 +98,7 @@ class TermBatchWriter:
             self._gather_added()
             self._batches.append((terms, counts.astype(np.int64, copy=False), docs, weights,
                                   values))
-            self._added(len(terms))
+            self._added(len(terms), len(docs))
 
     def add_written(self, key: bytes, info: bytes) -> None:
         """The term table row of a term written without this writer, which comes after
@@ -112,7 +115,8 @@ class TermBatchWriter:
         if not self._batches:
             return
         batches, written = self._batches, self._written_rows
-        self._batches, self._waiting, self._written_rows = [], 0, []
+        self._batches, self._written_rows = [], []
+        self._waiting = self._waiting_postings = 0
         if len(batches) == 1:
             terms, counts, docs, weights, values = batches[0]
         else:
@@ -124,9 +128,10 @@ class TermBatchWriter:
             rows.insert(place, (key, info))
         self._table.add_rows(rows)
 
-    def _added(self, terms: int) -> None:
+    def _added(self, terms: int, postings: int) -> None:
         self._waiting += terms
-        if self._waiting >= TERMS_PER_BATCH:
+        self._waiting_postings += postings
+        if self._waiting >= TERMS_PER_BATCH or self._waiting_postings >= POSTINGS_PER_BATCH:
             self.flush()
 
     def _gather_added(self) -> None:

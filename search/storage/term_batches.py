@@ -154,8 +154,8 @@ class TermBatchWriter:
         blocks = _Blocks(counts, self._block_postings)
         stats = _statistics(docs, weights, blocks.counts, blocks.starts, self._lengths[docs])
         scoring = _scoring_parts(stats, blocks.counts, blocks.starts)
-        bounds = zip(blocks.starts.tolist(), blocks.ends.tolist())
-        values = _values_parts(all_values, bounds, self._fixedsize)
+        values = _values_parts(all_values, blocks.starts.tolist(), blocks.ends.tolist(),
+                               self._fixedsize)
         flags = np.where(blocks.counts > 1, stats.widths, 0) | stats.kinds
         if self._compression:
             flags |= _compress_large(scoring, self._compression, _PACKED_SCORING_COMPRESSED)
@@ -354,10 +354,15 @@ def _scoring_parts(stats: _Statistics, counts: np.ndarray, starts: np.ndarray) -
     return list(map(gathered.__getitem__, map(slice, [0, *block_ends[:-1]], block_ends)))
 
 
-def _values_parts(all_values: list, bounds, fixedsize) -> list[bytes]:
+def _values_parts(all_values: list, starts: list[int], ends: list[int],
+                  fixedsize) -> list[bytes]:
     """Each block's values pickled as Whoosh's ``_mini_values`` gives them: a tuple of
-    the values, or none or all joined for a format of a fixed value size."""
-    kept = (tuple(filter(None, all_values[start:end])) for start, end in bounds)
+    the values (empty ones left out), or none or all joined for a format of a fixed
+    value size."""
+    if all(all_values):  # none to leave out (positions never are): tuples sliced in C
+        kept = map(tuple, map(all_values.__getitem__, map(slice, starts, ends)))
+    else:
+        kept = (tuple(filter(None, all_values[start:end])) for start, end in zip(starts, ends))
     if fixedsize is None or fixedsize < 0:
         mini = kept
     elif fixedsize:

@@ -24,7 +24,6 @@ and Uzbek share ә ғ қ ң ө ү. Letters Kazakh never uses decide (ї є ґ ў
 """
 
 import re
-from collections import Counter
 
 from analyzers.cache import word_table
 
@@ -35,6 +34,8 @@ OTHER = "other"
 _KAZAKH_LETTERS = re.compile("[әғқңөұүһі]")
 _CYRILLIC_WORD = re.compile(r"[а-яёәғқңөұүһіїєґўјҗҡҙҫҳӣӯ]+")
 _LATIN_LETTER = re.compile(r"[a-zäğıñŋöşūü]")
+# Runs of them: their lengths sum to the letters, with a string per run, not per letter.
+_LATIN_LETTERS = re.compile(_LATIN_LETTER.pattern + "+")
 _LATIN_WORD = re.compile(r"[a-zäğıñŋöşūüі̇]+")
 
 # Letters of Cyrillic alphabets near Kazakh that Kazakh does not use: Ukrainian
@@ -94,60 +95,70 @@ _RUSSIAN_ENDING = re.compile(
 
 def language_votes(text: str) -> tuple[int, int, int]:
     """(kazakh, russian, english) evidence counted over the words of ``text``."""
-    return _votes(*_cyrillic_words(text))
+    return _votes(*_text_facts(text))
 
 
-def _cyrillic_words(text: str) -> tuple[str, list[str], Counter]:
-    """``text`` lowered once, its Cyrillic words, and those counted by :func:`_word_facts`."""
+def _text_facts(text: str) -> tuple[str, int]:
+    """``text`` lowered once, and the :func:`_word_facts` of its Cyrillic words summed."""
     lowered = text.lower()
-    words = _CYRILLIC_WORD.findall(lowered)
-    return lowered, words, Counter(map(_word_facts, words))
+    return lowered, sum(map(_word_facts, _CYRILLIC_WORD.findall(lowered)))
 
 
-def _votes(lowered: str, words: list[str], facts: Counter) -> tuple[int, int, int]:
-    kazakh = _words_with(facts, _VOTES_KK)
-    russian = _words_with(facts, _VOTES_RU)
-    cyrillic_letters = sum(map(len, words))
+def _votes(lowered: str, facts: int) -> tuple[int, int, int]:
+    cyrillic_letters = _words_with(facts, _LETTERS)
     # Latin letters are at most the text's other characters: a mostly Cyrillic
     # paragraph (most of them) needs no second pass over its letters.
     if len(lowered) - cyrillic_letters <= 2 * cyrillic_letters:
         english = 0
     else:
-        latin_letters = len(_LATIN_LETTER.findall(lowered))
-        english = 1 if latin_letters > 2 * cyrillic_letters else 0
-    return kazakh, russian, english
+        english = 1 if _latin_letters(lowered) > 2 * cyrillic_letters else 0
+    return _words_with(facts, _VOTES_KK), _words_with(facts, _VOTES_RU), english
 
 
-# What a Cyrillic word says, as bits: its vote, and what _neighbour_language counts.
-_VOTES_KK, _VOTES_RU, _KEPT, _NEIGHBOUR, _TURKIC, _WITH_I, _KAZAKH_ONLY_LETTER = (
-    1, 2, 4, 8, 16, 32, 64)
+def _latin_letters(lowered: str) -> int:
+    return sum(map(len, _LATIN_LETTERS.findall(lowered)))
+
+
+# What a Cyrillic word says, as counts packed into one integer, a field of _FIELD_BITS
+# bits each: its vote, what _neighbour_language counts, and its letters. A text's
+# words' integers summed (one C call) count each of them over the whole text; with a
+# Counter of the words' facts per paragraph, then summed per fact, detecting the 10k
+# bench corpus' paragraphs took a third more (0.58 against 0.43 CPU-s).
+_VOTES_KK, _VOTES_RU, _KEPT, _NEIGHBOUR, _TURKIC, _WITH_I, _KAZAKH_ONLY_LETTER, _LETTERS = (
+    range(8))
+_FIELD_BITS = 32  # more words and letters than any text held in memory has
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+_ONE = tuple(1 << (fact * _FIELD_BITS) for fact in range(_LETTERS + 1))  # one of a fact
+# The few distinct packed integers, kept once rather than once per word form.
+_PACKED: dict[int, int] = {}
 
 
 @word_table(maxsize=200_000)
 def _word_facts(word: str) -> int:
     # A pure function of the word, and paragraphs repeat words: one look-up each
     # instead of up to seven regular expression searches.
-    facts = 0
+    facts = len(word) * _ONE[_LETTERS]
     if _KAZAKH_LETTERS.search(word) or word in _KAZAKH_WORDS:
-        facts |= _VOTES_KK
+        facts += _ONE[_VOTES_KK]
     elif word in _RUSSIAN_WORDS or _RUSSIAN_ENDING.search(word):
-        facts |= _VOTES_RU
+        facts += _ONE[_VOTES_RU]
     if len(word) > 1 or word == "і":  # not abbreviations (ғ. for ғасыр)
-        facts |= _KEPT
+        facts += _ONE[_KEPT]
         if word in _NEIGHBOUR_WORDS or _NEIGHBOUR_LETTERS.search(word):
-            facts |= _NEIGHBOUR
+            facts += _ONE[_NEIGHBOUR]
         if _TURKIC_LETTERS.search(word):
-            facts |= _TURKIC
+            facts += _ONE[_TURKIC]
         if "і" in word:
-            facts |= _WITH_I
+            facts += _ONE[_WITH_I]
         if _KAZAKH_ONLY.search(word):
-            facts |= _KAZAKH_ONLY_LETTER
-    return facts
+            facts += _ONE[_KAZAKH_ONLY_LETTER]
+    return _PACKED.setdefault(facts, facts)
 
 
-def _words_with(facts: Counter, bit: int) -> int:
-    """How many words of ``facts`` (words counted by their :func:`_word_facts`) have ``bit``."""
-    return sum(n for mask, n in facts.items() if mask & bit)
+def _words_with(facts: int, fact: int) -> int:
+    """How many words of ``facts`` (their :func:`_word_facts` summed) have ``fact``;
+    for ``_LETTERS``, how many letters they have."""
+    return (facts >> (fact * _FIELD_BITS)) & _FIELD_MASK
 
 
 def is_latin_kazakh(text: str) -> bool:
@@ -208,8 +219,8 @@ def _starts_sentence(text: str, start: int) -> bool:
     return start < 8 and not before or bool(before) and before[-1] in _SENTENCE_END
 
 
-def _neighbour_language(facts: Counter) -> bool:
-    """Cyrillic words (counted by their :func:`_word_facts`) that read as Ukrainian,
+def _neighbour_language(facts: int) -> bool:
+    """Cyrillic words (their :func:`_word_facts` summed) that read as Ukrainian,
     Belarusian, Kyrgyz, Tatar, Bashkir or Uzbek."""
     kept = _words_with(facts, _KEPT)
     neighbour = _words_with(facts, _NEIGHBOUR)
@@ -227,11 +238,11 @@ def _neighbour_language(facts: Counter) -> bool:
 
 def detect_language(text: str, default: str = "ru", evidence: dict | None = None) -> str:
     """Return "kk", "ru", "en" or "other" for a paragraph; ``default`` when there is
-    no evidence. ``evidence`` holds texts' words as :func:`sample_language` leaves them."""
+    no evidence. ``evidence`` holds texts' word facts as :func:`sample_language` leaves them."""
     found = evidence.get(text) if evidence else None
     # The votes and the neighbour test share the words.
-    lowered, words, facts = found if found is not None else _cyrillic_words(text)
-    kazakh, russian, english = _votes(lowered, words, facts)
+    lowered, facts = found if found is not None else _text_facts(text)
+    kazakh, russian, english = _votes(lowered, facts)
     if english:
         return "kk" if is_latin_kazakh(text) else "en"
     return _decided(kazakh, russian, facts, default)
@@ -239,7 +250,7 @@ def detect_language(text: str, default: str = "ru", evidence: dict | None = None
 
 def sample_language(texts: list[str], max_chars: int, evidence: dict, default: str = "ru") -> str:
     """``detect_language(" ".join(texts)[:max_chars], default)``, from each text's words,
-    which ``evidence`` keeps (text -> words) for ``detect_language(text, evidence=...)``:
+    which ``evidence`` keeps (text -> their facts) for ``detect_language(text, evidence=...)``:
     a file's language is that of its first paragraphs, each then detected on its own,
     and their words need finding and counting only once.
 
@@ -250,30 +261,30 @@ def sample_language(texts: list[str], max_chars: int, evidence: dict, default: s
     joined_length = sum(map(len, texts)) + max(len(texts) - 1, 0)
     if joined_length > max_chars:  # a cut sample: its words are not the texts' words
         return detect_language(" ".join(texts)[:max_chars], default)
-    facts, cyrillic_letters, lowered_length = Counter(), 0, max(len(texts) - 1, 0)
+    facts, lowered_length = 0, max(len(texts) - 1, 0)
     parts = []
     for text in texts:
         part = evidence.get(text)
         if part is None:
-            part = evidence[text] = _cyrillic_words(text)
+            part = evidence[text] = _text_facts(text)
         parts.append(part)
         # Lowercasing is per letter here (the texts are joined by spaces), and words
         # never span the joins: the sample's words and counts are the texts' together.
-        facts.update(part[2])
-        cyrillic_letters += sum(map(len, part[1]))
+        facts += part[1]
         lowered_length += len(part[0])
     kazakh = _words_with(facts, _VOTES_KK)
     russian = _words_with(facts, _VOTES_RU)
+    cyrillic_letters = _words_with(facts, _LETTERS)
     english = False
     if lowered_length - cyrillic_letters > 2 * cyrillic_letters:  # as in _votes
-        latin_letters = sum(len(_LATIN_LETTER.findall(part[0])) for part in parts)
+        latin_letters = sum(_latin_letters(part[0]) for part in parts)
         english = latin_letters > 2 * cyrillic_letters
     if english:
         return "kk" if is_latin_kazakh(" ".join(texts)) else "en"
     return _decided(kazakh, russian, facts, default)
 
 
-def _decided(kazakh: int, russian: int, facts: Counter, default: str) -> str:
+def _decided(kazakh: int, russian: int, facts: int, default: str) -> str:
     if _neighbour_language(facts):
         return OTHER
     if kazakh > russian:

@@ -120,3 +120,37 @@ def test_a_term_of_several_blocks_is_left_to_the_general_path():
     assert write_term(array("i", ids), array("d", weights), [b""] * len(ids),
                       [1] * len(ids)) is None
     assert out.file.getvalue() == b""
+
+
+def test_field_length_columns_are_the_bytes_whooshs_per_document_writer_writes():
+    # A field in every document, one in a few (a heading's title), one never measured,
+    # lengths past a byte's exact range, and a document cancelled half-way.
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.fields import TEXT
+    from whoosh.filedb.filestore import RamStorage
+    from search.storage.codec import IzdeCodec
+    field = TEXT()
+    documents = [{"text": (n * 37) % 900 + 1, "title": 5 if n % 97 == 3 else 0,
+                  "empty": 0} for n in range(1000)]
+
+    def written(codec):
+        storage = RamStorage()
+        segment = codec.new_segment(storage, "t")
+        writer = codec.per_document_writer(storage, segment)
+        for docnum, lengths in enumerate(documents):
+            writer.start_doc(docnum)
+            for name, length in lengths.items():
+                writer.add_field(name, field, None, length)
+            if docnum == 500:
+                writer.cancel_doc()
+                writer.start_doc(docnum)
+                writer.add_field("text", field, None, 3)
+            writer.finish_doc()
+        writer.close()
+        # Named by the segment's random id, then the column's.
+        return ({name.split(".", 1)[1]: bytes(data) for name, data in storage.files.items()
+                 if "_len" in name},
+                dict(segment._fieldlengths))
+    ours, whooshs = written(IzdeCodec()), written(W3Codec())
+    assert ours == whooshs
+    assert len(ours[0]) == 2 and max(map(len, ours[0].values())) >= 1000

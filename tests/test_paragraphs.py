@@ -1,3 +1,6 @@
+from hypothesis import given, strategies as st
+
+from search.ingest import paragraphs
 from search.ingest.paragraphs import content_paragraphs, is_debris, split_paragraphs
 from search.ingest.reading import read_text
 
@@ -55,3 +58,29 @@ def test_seed_debris_is_not_indexed_but_content_is():
     kept = [p.text for p in content_paragraphs(read_text(SEEDS / "004_d1f5b6aece9da487.txt"))]
     assert "16:40" not in kept and "Нравится" not in kept
     assert "Казахстан и Южная Корея укрепляют партнерство в сфере умных городов" in kept
+
+
+def _debris_as_first_written(text: str) -> bool:
+    # is_debris before it stopped at the first words that settle it: every word found.
+    words = list(map(str.lower, paragraphs._WORD.findall(text)))
+    if max(map(len, words), default=0) < 2:
+        return True
+    if paragraphs.DEBRIS_WORDS.issuperset(words):
+        return True
+    return len(words) <= 60 and paragraphs._COOKIE_BANNER.search(text) is not None
+
+
+_DEBRIS_PIECES = ["VK", "ok", "Поделиться", "16:40", "x", "İ", "ı", "Cookies", "COOKIE",
+                  "куки", "КУКИ", "файлы cookie", "cookied", "Су", "тасқыны", "a", "7", " ",
+                  ", ", "-", "\n", "Нравится"]
+
+
+@given(st.lists(st.sampled_from(_DEBRIS_PIECES), max_size=70).map(" ".join))
+def test_debris_is_told_as_when_every_word_was_found(text):
+    assert is_debris(text) == _debris_as_first_written(text)
+
+
+def test_seed_paragraphs_are_told_debris_as_when_every_word_was_found():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        for _, text in paragraphs.paragraphs_with_lines(read_text(seed)):
+            assert is_debris(text) == _debris_as_first_written(text), text

@@ -67,6 +67,20 @@ def test_the_index_matches_whooshs_even_when_the_pool_spills_to_disk(documents, 
     assert (postings, lengths) == _postings(stock)
 
 
+def test_common_words_written_between_batches_of_rarer_ones_keep_every_posting(documents,
+                                                                              tmp_path):
+    # A term of several blocks goes to the postings file as it comes; the batch of rarer
+    # terms before it later, yet every term info must point at its own postings.
+    (tmp_path / "stock").mkdir()
+    (tmp_path / "pooled").mkdir()
+    stock = _build(tmp_path / "stock", SegmentWriter, [documents])
+    pooled = _build(tmp_path / "pooled", TermPoolSegmentWriter, [documents])
+    postings, lengths = _postings(pooled)
+    several_blocks = [term for term, rows in postings.items() if len(rows) > 128]
+    assert len(several_blocks) >= 5 and len(postings) > 1000
+    assert (postings, lengths) == _postings(stock)
+
+
 def test_merging_segments_keeps_every_posting(documents, tmp_path):
     (tmp_path / "stock").mkdir()
     (tmp_path / "pooled").mkdir()

@@ -1,6 +1,7 @@
 """Words pooled as term-number columns give the postings the per-document path gives."""
 
 import io
+from array import array
 
 import pytest
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
@@ -167,24 +168,27 @@ def test_term_table_refuses_keys_out_of_order():
 class _Rows:
     def __init__(self):
         self.rows = []
+        self.batches = 0
 
     def add(self, key, value):
         self.rows.append((key, value))
 
     def add_rows(self, rows):
         self.rows += rows
+        self.batches += 1
 
 
-def _synthetic_terms():
-    """Terms of one to 40 postings with gaps of every width, weights of every kind
-    (all 1, small integers, fractions, too large for a byte), missing and huge lengths."""
+def _synthetic_terms(counts=(1, 1, 2, 3, 5, 40), gaps=(1, 300, 70_000), spread=200):
+    """Terms of one to 40 postings (or ``counts``) with gaps of every width, weights of
+    every kind (all 1, small integers, fractions, too large for a byte), missing and
+    huge lengths."""
     import random
     rng = random.Random(7)
     terms = []
     for number in range(600):
-        count = rng.choice([1, 1, 2, 3, 5, 40])
-        gap = rng.choice([1, 300, 70_000])
-        docs = sorted(rng.sample(range(0, 200 * gap), count))
+        count = rng.choice(counts)
+        gap = rng.choice(gaps)
+        docs = sorted(rng.sample(range(0, spread * gap), count))
         kind = number % 4
         weights = [1.0 if kind == 0 else float(rng.randint(1, 5)) if kind == 1
                    else rng.choice([0.1, 1.3, 2.0]) if kind == 2 else 300.0
@@ -223,6 +227,45 @@ def test_term_batches_write_the_bytes_of_the_single_term_writer():
     batch.flush()
     assert rows.rows == rows_one
     assert raw_batch.getvalue() == raw_one.getvalue()
+
+
+@pytest.mark.parametrize("postings_per_batch", [1 << 18, 1000])
+def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path(
+        postings_per_batch, monkeypatch):
+    # A common word's postings fill several blocks of 128, the last one short. (Every
+    # posting has a length: Whoosh's term info fails on a block without any after one
+    # with some, which a field's postings never give it.) Batches cut by their
+    # postings, not only their terms, write the same bytes.
+    from whoosh.codec.whoosh3 import W3TermInfo
+    from search.storage import term_batches
+    from search.storage.codec import IzdeCodec
+    from search.storage.term_batches import TermBatchWriter
+    monkeypatch.setattr(term_batches, "POSTINGS_PER_BATCH", postings_per_batch)
+    terms = _synthetic_terms(counts=(1, 3, 128, 129, 300, 700), gaps=(1, 300), spread=1000)
+    doc_count = max(max(docs) for _t, docs, _w, _v in terms) + 1
+    lengths = [doc % 300 + 1 + (200_000 if doc % 11 == 0 else 0) for doc in range(doc_count)]
+
+    def writer():
+        raw = io.BytesIO()
+        return raw, IzdeCodec().postings_writer(StructFile(raw))
+
+    raw_general, general = writer()
+    rows_general = []
+    for term, docs, weights, values in terms:
+        general.start_postings(Positions(), W3TermInfo())
+        general.add_postings(array("I", docs), array("d", weights), values,
+                             [lengths[d] for d in docs])
+        rows_general.append((term, general.finish_postings().to_bytes()))
+    raw_batch, postwriter = writer()
+    rows = _Rows()
+    batch = TermBatchWriter(postwriter, Positions(), lengths, rows, b"")
+    for term, docs, weights, values in terms:
+        batch.add(term, docs, weights, values)
+    batch.flush()
+    assert max(len(docs) for _t, docs, _w, _v in terms) > 5 * 128
+    assert rows.batches == 1 if postings_per_batch > 10_000 else rows.batches > 50
+    assert rows.rows == rows_general
+    assert raw_batch.getvalue() == raw_general.getvalue()
 
 
 def test_a_batch_of_terms_given_as_arrays_writes_the_bytes_of_terms_added_one_by_one():

@@ -382,7 +382,7 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
             term_table = TermTable(fieldwriter._tindex)  # rows written in batches
             add_term_info = term_table.add
             field_key = pack_ushort(fieldwriter._fieldid)
-            # Terms of one block, a few thousand at a time (search.storage.term_batches).
+            # Terms a few thousand at a time, common ones too (search.storage.term_batches).
             batch = batch_writer(postwriter, schema[fieldname].format, field_lengths,
                                  term_table, field_key)
         if isinstance(field_terms, WordColumns):
@@ -402,13 +402,11 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
                 if batch.fits(len(docs)):
                     batch.add(term, docs, weights, values)
                     continue
-                batch.flush()
             elif whole_term is not None:
                 info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
                 if info is not None:
                     add_term_info(field_key + term, info)
                     continue
-            if whole_term is not None:
                 term_table.flush()  # the general path adds its row itself
             fieldwriter.start_term(term)
             if bulk is not None:
@@ -416,7 +414,10 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
             else:
                 for docnum, weight, value in zip(docs, weights, values):
                     add(docnum, weight, value or b"", field_lengths[docnum])
-            fieldwriter.finish_term()
+            if batch is not None:  # its row after those of the terms the batch holds
+                batch.add_written(*_finished_term_row(fieldwriter))
+            else:
+                fieldwriter.finish_term()
         if batch is not None:
             batch.flush()
         if whole_term is not None:
@@ -424,14 +425,19 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
         fieldwriter.finish_field()
 
 
+def _finished_term_row(fieldwriter) -> tuple[bytes, bytes]:
+    """``W3FieldWriter.finish_term``'s term table row, returned rather than added."""
+    terminfo = fieldwriter._postwriter.finish_postings()
+    return pack_ushort(fieldwriter._fieldid) + fieldwriter._btext, terminfo.to_bytes()
+
+
 def _unbatched_terms(columns: WordColumns, batch):
     """Write a WordColumns' terms that ``batch`` takes a batch at a time, without a list
-    per term; yield the others (a common word's, of several blocks) as
+    per term; yield the others (too few postings: inlined in their term info) as
     ``(term bytes, TermPostings)``, in their place in term order, for the general path."""
-    least, most = batch.least, batch.most
     for terms, counts, docs, weights, values in columns.batches():
         terms = list(map(str.encode, terms))  # UTF-8
-        outside = np.flatnonzero((counts < least) | (counts > most)).tolist()
+        outside = np.flatnonzero(counts < batch.least).tolist()
         if not outside:
             batch.add_batch(terms, counts, docs, weights, values)
             continue

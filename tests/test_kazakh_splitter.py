@@ -3,8 +3,9 @@
 import re
 from pathlib import Path
 
-from analyzers.kk.morphology import (_TABLE, _WORD_END, MIN_STEM, VOWEL_LETTERS, Analysis,
-                                     analyses, vowel_harmony)
+from analyzers.kk.morphology import (_TABLE, _WORD_END, MIN_STEM, RESPELLED_BEFORE,
+                                     VOWEL_LETTERS, Analysis, analyses, dictionary_spellings,
+                                     vowel_harmony)
 from analyzers.kk.suffixes import NOUN, VERB
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "003_39e129c5cc536c5f.txt"
@@ -36,9 +37,22 @@ def analyses_by_the_table(word):
     return found
 
 
-def test_splitter_finds_the_analyses_the_table_allows_in_the_same_order():
+def _forms():
     words = re.findall(r"[а-яәғқңөұүһі]{3,}", SEED.read_text(encoding="utf-8").lower())
-    forms = sorted(set(words))[:400] + ["ормандарымыздағылардың", "пайдаланушыларға",
-                                        "қамтиды", "тауып", "оқылды", "процесі"]
-    for form in forms:
+    return sorted(set(words))[:400] + ["ормандарымыздағылардың", "пайдаланушыларға",
+                                       "қамтиды", "тауып", "оқылды", "процесі", "кітабы"]
+
+
+def test_splitter_finds_the_analyses_the_table_allows_in_the_same_order():
+    for form in _forms():
         assert analyses(form) == analyses_by_the_table(form), form
+
+
+def test_a_noun_is_spelled_otherwise_only_before_a_vowel_or_u():
+    # The stemmer skips dictionary_spellings for the other noun readings.
+    respelled = set()
+    for form in _forms():
+        for analysis in analyses(form):
+            if analysis.kind == NOUN and analysis.chain and dictionary_spellings(analysis, form):
+                respelled.add(form[len(analysis.stem)])
+    assert respelled and respelled <= RESPELLED_BEFORE

@@ -229,6 +229,12 @@ def _harmonic_vowel(stem: str) -> str:
     return "ы"
 
 
+# A noun's stem is spelled otherwise only before a vowel or у (devoicing, the
+# dropped high vowel): dictionary_spellings has nothing for a noun reading whose
+# suffix starts with another letter, and the stemmer does not ask.
+RESPELLED_BEFORE = VOWEL_LETTERS | {"у"}
+
+
 def dictionary_spellings(analysis: Analysis | tuple, word: str) -> list[tuple[str, str]]:
     """Other spellings the stem of ``analysis`` may have outside ``word``, each with
     how sure the rule is: RESTORED (the dictionary spelling, if that is seen as a word),

@@ -25,8 +25,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from analyzers.cache import clear_caches, word_cache
-from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED,
-                                      dictionary_spellings, plain_analyses)
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESPELLED_BEFORE,
+                                      RESTORED, dictionary_spellings, plain_analyses)
 from analyzers.kk.suffixes import NOUN, VERB
 
 _HERE = Path(__file__).parent
@@ -262,10 +262,15 @@ def stem_kazakh(word: str) -> str:
         rows = kinds[kind]
         seen, by_family = rows.get(stem, _UNSEEN)
         voiced_boundary = False
-        # A bare stem has another spelling only as a contracted verb (see
-        # dictionary_spellings): the rules are not even called for the others.
-        spellings = dictionary_spellings(analysis, word) if chain or (
-            kind == VERB and stem[-1] == "и") else ()
+        # Another spelling needs a verb (a bare one only contracted) or a noun before
+        # a vowel or у (see dictionary_spellings): the rules are not even called for
+        # the others (about half the readings with a suffix).
+        if kind == VERB:
+            spellings = dictionary_spellings(analysis, word) if chain or stem[-1] == "и" else ()
+        elif chain and word[len(stem)] in RESPELLED_BEFORE:
+            spellings = dictionary_spellings(analysis, word)
+        else:
+            spellings = ()
         for other, rule in spellings:
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = rows.get(other, _UNSEEN)
@@ -286,8 +291,8 @@ def stem_kazakh(word: str) -> str:
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        if voiced_boundary or not chain or first_length >= OWN_EVIDENCE_EXEMPT:
-            own = seen
+        if voiced_boundary or not chain or first_length >= OWN_EVIDENCE_EXEMPT or not seen:
+            own = seen  # (an unseen reading is never chosen)
         else:
             own = seen - by_family.get(chain[0], 0)
         if kind == NOUN and chain and chain[0] in NEVER_LEXICALIZED and by_family.get(""):

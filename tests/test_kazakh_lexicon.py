@@ -1,6 +1,6 @@
 """The Kazakh stem lexicon file, as the stemmer reads it (a binary search over its bytes)."""
 
-from analyzers.kk.stemmer import _HERE, _SEARCHES_BEFORE_DICT, _Lexicon, _SortedRows
+from analyzers.kk.stemmer import _HERE, _SEARCHES_BEFORE_TABLES, _Lexicon, _SortedRows
 
 LEXICON = _HERE / "stem_counts.tsv"
 
@@ -34,6 +34,20 @@ def test_a_small_file_with_a_header_and_no_final_newline():
     assert rows.get(("орман", "noun")) == "9\t-=2"
     assert rows.get(("алма", "noun")) == "3\t-=1"
     assert rows.get(("алм", "noun")) is None and rows.get(("я", "noun")) is None
+    tables = rows.tables()
+    assert tables["noun"]["орман"] == (9, "-=2") and tables["noun"]["орман"][1].get("") == 2
+    assert set(tables["noun"]) == {"алма", "орман"} and tables["verb"] == {}
+
+
+def test_rows_read_whole_are_the_rows_a_search_finds():
+    rows = _SortedRows(LEXICON.read_bytes())
+    tables = rows.tables()
+    searched = {}
+    for line in _rows():
+        stem, kind, _ = line.decode("utf-8").split("\t", 2)
+        searched.setdefault(kind, {})[stem] = rows.get((stem, kind))
+    assert {kind: {stem: f"{total}\t{families}" for stem, (total, families) in table.items()}
+            for kind, table in tables.items()} == searched
 
 
 def test_rows_by_kind_answer_as_the_lexicon_does_before_and_after_they_are_a_dict():
@@ -43,7 +57,7 @@ def test_rows_by_kind_answer_as_the_lexicon_does_before_and_after_they_are_a_dic
     expected = {key: lexicon.get(key, "absent") for key in keys}
     views = lexicon.by_kind()  # the rows are still searched: views onto get
     assert {key: views[key[1]].get(key[0], "absent") for key in keys} == expected
-    for i in range(_SEARCHES_BEFORE_DICT + 1):
+    for i in range(_SEARCHES_BEFORE_TABLES + 1):
         lexicon.get((f"нет{i}", "noun"))
     tables = lexicon.by_kind()
     assert all(type(table) is dict for table in tables.values())

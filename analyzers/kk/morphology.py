@@ -26,7 +26,8 @@ class Analysis(NamedTuple):
     """A stem, the kind of stem the suffixes need (noun or verb) and the suffix chain.
 
     A named tuple: a frozen dataclass's __init__ (a setattr per field) was most of
-    making the ~3 analyses of each new word form."""
+    making the ~3 analyses of each new word form (the stemmer now takes them as
+    plain tuples, :func:`plain_analyses`)."""
     stem: str
     kind: str
     chain: tuple  # family names, left to right
@@ -107,49 +108,28 @@ _WORD_END = (frozenset(_TABLE) - frozenset(NOT_WORD_FINAL)) | {NOUN, VERB}
 MIN_STEM = 2
 
 
-# id of a set of allowed families -> {a stem's last two letters: (family name, its
-# "after" set, allomorph row...) for every allomorph of those families they allow}, in
-# the order the set and the table give them. _split tested each allowed family
-# (~30 dict look-ups a call, 4.7M on the 10k bench corpus) to find a few allomorphs.
-# Keyed by identity, the sets kept alive so an id is never reused: _split is called
-# with _WORD_END and the table's "after" sets, and each set's own iteration order is
-# kept, so analyses come in the same order as before.
-_CANDIDATES: dict[int, "_ByEnding"] = {}
-
-
-def _candidates(allowed: frozenset) -> dict[str, tuple]:
-    by_letter: dict[str, list] = {}
-    for name in allowed:
-        entry = _BY_LAST.get(name)
-        if entry is None:
-            continue
-        by_last, after = entry
-        for last, rows in by_last.items():
-            by_letter.setdefault(last, []).extend(
-                (name, after, form, len(form), letters, harmony, before, _is_lone_consonant(form))
-                for form, letters, harmony, before in rows)
-    found = _CANDIDATES[id(allowed)] = _ByEnding(
-        {last: tuple(rows) for last, rows in by_letter.items()}, NOUN in allowed, VERB in allowed)
-    _KEPT_ALIVE.append(allowed)
-    return found
-
-
 def _is_lone_consonant(form: str) -> bool:
     # A one-letter suffix that must leave a real syllable before it (see _split).
     return len(form) == 1 and form not in "пйу" and form not in VOWEL_LETTERS
 
 
-class _ByEnding(dict):
-    """A stem's last two letters -> the rows of :func:`_candidates` whose allomorph
-    they allow, in the same order: the last letter alone left ~6 rows a call, most
-    failing ``endswith`` (850k calls on the 10k bench corpus). ``noun`` and ``verb``:
-    whether the allowed set ends a stem of that kind."""
+class _Slot(dict):
+    """What may end a stem at one point of the grammar: which kinds of stem (``noun``,
+    ``verb``), and the suffixes allowed there, as a stem's last two letters -> the
+    rows whose allomorph they allow: (family name, the slot left of that suffix,
+    allomorph, its length, letters allowed before it, its harmony, letters allowed
+    before that letter, whether it is a lone consonant).
+
+    Slots point at each other, so the splitter follows rows from slot to slot
+    without looking a set of families up. Two last letters leave ~1.7 rows a call
+    (the last letter alone ~6, most failing ``endswith``: 850k calls on the 10k bench
+    corpus); a pair's rows are picked on its first look."""
 
     __slots__ = ("_by_last", "noun", "verb")
 
-    def __init__(self, by_last: dict[str, tuple], noun: bool, verb: bool):
+    def __init__(self, noun: bool, verb: bool):
         super().__init__()
-        self._by_last = by_last
+        self._by_last: dict[str, tuple] = {}
         self.noun, self.verb = noun, verb
 
     def __missing__(self, ending: str) -> tuple:
@@ -159,27 +139,54 @@ class _ByEnding(dict):
         return rows
 
 
-_KEPT_ALIVE: list[frozenset] = []  # the sets whose ids key _CANDIDATES
+def _link_slots() -> _Slot:
+    """The slot at the end of a word, linked to every slot a suffix chain reaches.
+
+    One slot per set of allowed families (_WORD_END and each family's "after"), rows
+    in the order the set and the table give them, so analyses come in the same
+    order as when each set was searched family by family."""
+    allowed_sets = [_WORD_END] + [after for _, after in _BY_LAST.values()]
+    slots = {id(allowed): _Slot(NOUN in allowed, VERB in allowed) for allowed in allowed_sets}
+    for allowed in allowed_sets:
+        by_letter: dict[str, list] = {}
+        for name in allowed:
+            entry = _BY_LAST.get(name)
+            if entry is None:
+                continue
+            by_last, after = entry
+            for last, rows in by_last.items():
+                by_letter.setdefault(last, []).extend(
+                    (name, slots[id(after)], form, len(form), letters, harmony, before,
+                     _is_lone_consonant(form))
+                    for form, letters, harmony, before in rows)
+        slots[id(allowed)]._by_last = {last: tuple(rows) for last, rows in by_letter.items()}
+    return slots[id(_WORD_END)]
+
+
+_AT_WORD_END = _link_slots()
 
 
 def analyses(word: str) -> list[Analysis]:
     """Every split of ``word`` allowed by the suffix grammar (the bare word included)."""
+    return list(map(Analysis._make, plain_analyses(word)))
+
+
+def plain_analyses(word: str) -> list[tuple]:
+    """:func:`analyses` as plain (stem, kind, chain, first_length) tuples, for the
+    stemmer: a named tuple costs ~0.2 us more to make, and the 10k bench corpus's
+    new words have ~175k analyses."""
     found = []
-    _split(word, len(word), _WORD_END, (), found)
+    _split(word, len(word), _AT_WORD_END, (), found)
     return found
 
 
-def _split(word, end, allowed, chain, found, first_length=0):
+def _split(word, end, slot, chain, found, first_length=0):
     stem = word[:end]
-    candidates = _CANDIDATES.get(id(allowed))
-    if candidates is None:
-        candidates = _candidates(allowed)
-    # Analyses made by tuple.__new__: the named tuple's own __new__ is a Python call.
-    if candidates.noun:
-        found.append(_new_tuple(Analysis, (stem, NOUN, chain, first_length)))
-    if candidates.verb:
-        found.append(_new_tuple(Analysis, (stem, VERB, chain, first_length)))
-    for name, after, form, size, letters, harmony, before, lone in candidates[stem[-2:]]:
+    if slot.noun:
+        found.append((stem, NOUN, chain, first_length))
+    if slot.verb:
+        found.append((stem, VERB, chain, first_length))
+    for name, left, form, size, letters, harmony, before, lone in slot[stem[-2:]]:
         if not stem.endswith(form):
             continue
         rest_end = end - size
@@ -201,10 +208,15 @@ def _split(word, end, allowed, chain, found, first_length=0):
                 continue
         if VOWEL_LETTERS.isdisjoint(rest):
             continue
-        _split(word, rest_end, after, (name,) + chain, found, size)
-
-
-_new_tuple = tuple.__new__
+        if left[rest[-2:]]:
+            _split(word, rest_end, left, (name,) + chain, found, size)
+            continue
+        # No suffix of the slot ends ``rest`` (7 times in 10 on the 10k bench
+        # corpus): its stem readings appended here, without a call.
+        if left.noun:
+            found.append((rest, NOUN, (name,) + chain, size))
+        if left.verb:
+            found.append((rest, VERB, (name,) + chain, size))
 
 
 RESTORED, DEVOICED, CONTRACTED, ALTERNATIVE = "restored", "devoiced", "contracted", "alternative"
@@ -217,36 +229,47 @@ def _harmonic_vowel(stem: str) -> str:
     return "ы"
 
 
-def dictionary_spellings(analysis: Analysis, word: str):
+# A noun's stem is spelled otherwise only before a vowel or у (devoicing, the
+# dropped high vowel): dictionary_spellings has nothing for a noun reading whose
+# suffix starts with another letter, and the stemmer does not ask.
+RESPELLED_BEFORE = VOWEL_LETTERS | {"у"}
+
+
+def dictionary_spellings(analysis: Analysis | tuple, word: str) -> list[tuple[str, str]]:
     """Other spellings the stem of ``analysis`` may have outside ``word``, each with
     how sure the rule is: RESTORED (the dictionary spelling, if that is seen as a word),
     DEVOICED (б/г/ғ before a vowel suffix: п/к/қ is the dictionary spelling unless the
     voiced one is a word too), CONTRACTED (the stem as read is never a real spelling) or
     ALTERNATIVE (both are possible; the better attested wins).
 
-        >>> list(dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы"))
+        >>> dictionary_spellings(Analysis("кітаб", NOUN, ("poss3",)), "кітабы")
         [('кітап', 'devoiced')]
+
+    A list, not a generator: most readings have none, and making a generator cost
+    more than the rules (80k calls for the 10k bench corpus's new words).
     """
-    stem, chain = analysis.stem, analysis.chain
-    if analysis.kind == VERB and len(stem) >= 3 and stem[-1] == "и":
+    stem, kind, chain, _ = analysis
+    found = []
+    if kind == VERB and len(stem) >= 3 and stem[-1] == "и":
         # ы/і + й is written и: қамтиды = қамты+й+ды, дамиды = дамы+й+ды.
-        yield stem[:-1] + _harmonic_vowel(stem[:-1]), CONTRACTED
+        found.append((stem[:-1] + _harmonic_vowel(stem[:-1]), CONTRACTED))
     if not chain:
-        return
+        return found
     next_letter = word[len(stem)]
     if stem[-1] in DEVOICE and (next_letter in VOWEL_LETTERS or next_letter == "у"):
         # кітаб+ы → кітап; у voices too: шығу, табу ← шық, тап
-        yield stem[:-1] + DEVOICE[stem[-1]], DEVOICED
+        found.append((stem[:-1] + DEVOICE[stem[-1]], DEVOICED))
     if next_letter in VOWEL_LETTERS:
         if len(stem) >= 3 and stem[-1] not in VOWEL_LETTERS and stem[-2] not in VOWEL_LETTERS:
             # the high vowel drops before a vowel suffix: аузы → ауыз, халқы → халық
-            yield stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED
-    if (analysis.kind == VERB and chain[0] == "converb_p" and len(stem) >= 3
-            and stem[-1] == "у" and stem[-2] in VOWEL_LETTERS):
-        # п-final verbs turn п into у before the converb -ып: тап → тауып, жап → жауып
-        yield stem[:-1] + "п", ALTERNATIVE
-    if analysis.kind == VERB and chain[0] in _HIGH_VOWEL_ABSORBED \
-            and stem[-1] not in VOWEL_LETTERS:
-        # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
-        # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
-        yield stem + _harmonic_vowel(stem), ALTERNATIVE
+            found.append((stem[:-1] + _harmonic_vowel(stem) + stem[-1], RESTORED))
+    if kind == VERB:
+        if (chain[0] == "converb_p" and len(stem) >= 3
+                and stem[-1] == "у" and stem[-2] in VOWEL_LETTERS):
+            # п-final verbs turn п into у before the converb -ып: тап → тауып, жап → жауып
+            found.append((stem[:-1] + "п", ALTERNATIVE))
+        if chain[0] in _HIGH_VOWEL_ABSORBED and stem[-1] not in VOWEL_LETTERS:
+            # verbs in -ы/-і lose it before -у, and оқы+п is spelled like оқ+ып: оқу,
+            # оқып, оқылды ← оқы; but болып is бол+ып, so оқы must be the better attested.
+            found.append((stem + _harmonic_vowel(stem), ALTERNATIVE))
+    return found

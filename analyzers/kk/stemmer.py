@@ -25,8 +25,8 @@ from operator import itemgetter
 from pathlib import Path
 
 from analyzers.cache import clear_caches, word_cache
-from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESTORED, analyses,
-                                      dictionary_spellings)
+from analyzers.kk.morphology import (ALTERNATIVE, CONTRACTED, DEVOICED, RESPELLED_BEFORE,
+                                      RESTORED, dictionary_spellings, plain_analyses)
 from analyzers.kk.suffixes import NOUN, VERB
 
 _HERE = Path(__file__).parent
@@ -73,28 +73,35 @@ def _file_lexicon() -> "_Lexicon":
 
 
 class _Lexicon:
-    """The lexicon's rows by (stem, kind), each parsed on its first look.
+    """The lexicon's rows by (stem, kind): searched and parsed one at a time, until
+    enough look-ups (indexing) pay for reading them all into tables.
 
     Every query loads the lexicon (its words are analyzed as Kazakh too) and
     looks at a handful of its 40,000 rows: parsing them all was ~0.1 s of every
     ``izde search``; keeping them as text is a third of that.
     """
 
-    __slots__ = ("_rows", "_parsed", "_kinds", "_views")
+    __slots__ = ("_rows", "_parsed", "_kinds", "_views", "_searches")
 
     def __init__(self, rows: "dict[tuple[str, str], str] | _SortedRows"):
-        self._rows, self._parsed = rows, {}
-        self._kinds = None
+        self._rows, self._parsed, self._searches = rows, {}, 0
+        # A lexicon built in memory (use_lexicon) is read whole: it is for evaluation.
+        self._kinds = None if type(rows) is _SortedRows else _tables_by_kind(rows)
         self._views = {kind: _KindView(self, kind) for kind in (NOUN, VERB)}
 
     def get(self, key: tuple[str, str], default=None):
+        kinds = self._kinds
+        if kinds is not None:
+            table = kinds.get(key[1])
+            return default if table is None else table.get(key[0], default)
         found = self._parsed.get(key)
         if found is None:
-            rows = self._rows
-            row = rows.get(key)
+            self._searches += 1
+            if self._searches > _SEARCHES_BEFORE_TABLES:
+                self._kinds = self._rows.tables()
+                return self.get(key, default)
+            row = self._rows.get(key)
             if row is None:
-                if type(rows) is _SortedRows and rows._by_key is not None:
-                    self._rows = rows._by_key  # its dict now: a look-up in C, no call
                 return default
             total, families = row.split("\t")
             found = self._parsed[key] = (int(total), _FamilyCounts(families))
@@ -102,18 +109,10 @@ class _Lexicon:
 
     def by_kind(self) -> dict:
         """kind -> {stem: (forms, forms by family)}, whose ``get(stem, default)`` is
-        ``get((stem, kind), default)``: plain dicts, every row parsed, once the rows are
-        a dict (indexing, see _SortedRows), so a stem is one look-up in C and no call;
-        before that, views that search the rows."""
-        kinds = self._kinds
-        if kinds is None:
-            rows = self._rows
-            if type(rows) is _SortedRows:
-                if rows._by_key is None:
-                    return self._views
-                rows = self._rows = rows._by_key
-            kinds = self._kinds = _tables_by_kind(rows, self._parsed)
-        return kinds
+        ``get((stem, kind), default)``: plain dicts once the rows are read whole
+        (indexing, see _SEARCHES_BEFORE_TABLES), so a stem is one look-up in C and no
+        call; before that, views that search the rows."""
+        return self._views if self._kinds is None else self._kinds
 
 
 class _KindView:
@@ -128,16 +127,11 @@ class _KindView:
         return self._lexicon.get((stem, self._kind), default)
 
 
-def _tables_by_kind(rows: dict, parsed: dict) -> dict:
-    # ~40,000 rows parsed in ~25 ms (their family counts still on first look), against
-    # ~0.4 us saved on each of the ~200,000 look-ups of a 10k paragraph build.
+def _tables_by_kind(rows: dict) -> dict:
     kinds = {NOUN: {}, VERB: {}}
-    for key, row in rows.items():
-        found = parsed.get(key)
-        if found is None:
-            total, families = row.split("\t")
-            found = (int(total), _FamilyCounts(families))
-        kinds.setdefault(key[1], {})[key[0]] = found
+    for (stem, kind), row in rows.items():
+        total, families = row.split("\t")
+        kinds.setdefault(kind, {})[stem] = (int(total), _FamilyCounts(families))
     return kinds
 
 
@@ -145,30 +139,18 @@ class _SortedRows:
     """``stem<TAB>kind<TAB>rest`` lines looked up by (stem, kind) with a binary search
     over the file's bytes.
 
-    Every query loads the lexicon (a query's words are analyzed as Kazakh too) and
-    looks at a handful of its 40,000 rows. A dict of them took ~50 ms to build, a
-    sorted list of decoded lines 7-10 ms; the bytes read in 0.5 ms, and a look-up
-    is ~16 line comparisons. The rows are in byte order (UTF-8 keeps code-point
-    order), as build_lexicon writes them; tests/test_kazakh_lexicon.py checks it.
+    A dict of the 40,000 rows took ~50 ms to build, a sorted list of decoded lines
+    7-10 ms; the bytes read in 0.5 ms, and a look-up is ~16 line comparisons. The
+    rows are in byte order (UTF-8 keeps code-point order), as build_lexicon writes
+    them; tests/test_kazakh_lexicon.py checks it.
     """
 
-    __slots__ = ("_data", "_by_key", "_searches")
+    __slots__ = ("_data",)
 
     def __init__(self, data: bytes):
         self._data = data
-        # Indexing asks ~4 keys per new word form, most of them absent: past
-        # _SEARCHES_BEFORE_DICT searches the rows become a dict (~50 ms once), whose
-        # look-up is a hash where a search is ~16 line comparisons in Python.
-        self._by_key: dict[tuple[str, str], str] | None = None
-        self._searches = 0
 
     def get(self, key: tuple[str, str], default=None):
-        if self._by_key is not None:
-            return self._by_key.get(key, default)
-        self._searches += 1
-        if self._searches > _SEARCHES_BEFORE_DICT:
-            self._by_key = _rows_by_key(self._data)
-            return self._by_key.get(key, default)
         data, prefix = self._data, f"{key[0]}\t{key[1]}\t".encode()
         low, high = 0, len(data)  # lines starting before low are < prefix; from high on, >=
         while low < high:
@@ -185,40 +167,47 @@ class _SortedRows:
         end = data.find(b"\n", low)
         return data[low + len(prefix):len(data) if end < 0 else end].decode("utf-8")
 
-
-# About what the dict costs to build in searches (33 ms against 5.9 us a search, one
-# run): no more than twice the better of the two choices, whatever comes after.
-_SEARCHES_BEFORE_DICT = 5_000
-
-
-def _rows_by_key(data: bytes) -> dict[tuple[str, str], str]:
-    """(stem, kind) -> the rest of its line; the first line of a key in the file's
-    (byte) order, as the binary search finds it."""
-    by_key = {}
-    for line in data.decode("utf-8").split("\n"):
-        fields = line.split("\t", 2)
-        if len(fields) == 3 and not line.startswith("#"):  # comments are no rows
-            by_key.setdefault((fields[0], fields[1]), fields[2])
-    return by_key
+    def tables(self) -> dict:
+        """kind -> {stem: (forms, forms by family)} for every row, the first row of a
+        (stem, kind) kept, as a search finds it: ~45 ms for the 40,000 rows, where a
+        dict by (stem, kind) and tables made from it took ~65 ms."""
+        kinds = {NOUN: {}, VERB: {}}
+        for line in self._data.decode("utf-8").split("\n"):
+            fields = line.split("\t")
+            if len(fields) == 4 and not line.startswith("#"):  # comments are no rows
+                stem, kind, total, families = fields
+                table = kinds.setdefault(kind, {})
+                if stem not in table:
+                    table[stem] = (int(total), _FamilyCounts(families))
+        return kinds
 
 
-class _FamilyCounts:
-    """A stem's forms by first suffix family (``-`` the bare stem), parsed on first look.
+# Searches before the rows are read whole. Reading them costs ~8,000 searches
+# (~45 ms against 5.5 us a search); but queries make a handful of look-ups and
+# indexing tens of thousands, so waiting for 8,000 only adds searches to every
+# build, and a run in between pays the ~45 ms at most once.
+_SEARCHES_BEFORE_TABLES = 2_000
+
+
+class _FamilyCounts(str):
+    """A stem's forms by first suffix family (``-`` the bare stem): the row's text,
+    parsed on first look.
 
     Most of the 40,000 rows are never looked at in a search; parsing them all
-    was 0.2 s of every CLI start-up.
+    was 0.2 s of every CLI start-up. A ``str`` so that reading the rows makes
+    one in C (``map``), not through a Python ``__init__`` per row.
     """
 
-    __slots__ = ("_row", "_counts")
-
-    def __init__(self, row: str):
-        self._row, self._counts = row, None
+    __slots__ = ()
 
     def get(self, family: str, default: int = 0) -> int:
-        if self._counts is None:
-            self._counts = {("" if name == "-" else name): int(n)
-                            for name, n in (item.split("=") for item in self._row.split())}
-        return self._counts.get(family, default)
+        return _counts_of(self).get(family, default)
+
+
+@word_cache(maxsize=50_000)
+def _counts_of(row: str) -> dict[str, int]:
+    # A pure function of the text: rows alike ("-=1", many rare stems) parse once.
+    return {("" if name == "-" else name): int(n) for name, n in (item.split("=") for item in row.split())}
 
 
 _UNSEEN = (0, {})
@@ -266,16 +255,22 @@ def stem_kazakh(word: str) -> str:
     kinds = stem_lexicon().by_kind()
     nouns = kinds[NOUN]
     readings = []
-    for analysis in analyses(word):
+    inflected = set()  # lengths of stems that are a noun inflected (NEVER_LEXICALIZED)
+    for analysis in plain_analyses(word):
         stem, kind, chain, first_length = analysis
         spelled = stem
         rows = kinds[kind]
         seen, by_family = rows.get(stem, _UNSEEN)
         voiced_boundary = False
-        # A bare stem has another spelling only as a contracted verb (see
-        # dictionary_spellings): the generator is not even made for the others.
-        spellings = dictionary_spellings(analysis, word) if chain or (
-            kind == VERB and stem[-1] == "и") else ()
+        # Another spelling needs a verb (a bare one only contracted) or a noun before
+        # a vowel or у (see dictionary_spellings): the rules are not even called for
+        # the others (about half the readings with a suffix).
+        if kind == VERB:
+            spellings = dictionary_spellings(analysis, word) if chain or stem[-1] == "и" else ()
+        elif chain and word[len(stem)] in RESPELLED_BEFORE:
+            spellings = dictionary_spellings(analysis, word)
+        else:
+            spellings = ()
         for other, rule in spellings:
             # The lexicon credits every reading to these spellings too (build_lexicon).
             other_seen, other_by_family = rows.get(other, _UNSEEN)
@@ -296,15 +291,17 @@ def stem_kazakh(word: str) -> str:
                 spelled, seen, by_family = other, other_seen, other_by_family
         # Forms that reach this stem by another first suffix than this reading's:
         # evidence of its own (ке+л+ді is read only through кел, so ке has none).
-        if voiced_boundary or not chain or first_length >= OWN_EVIDENCE_EXEMPT:
-            own = seen
+        if voiced_boundary or not chain or first_length >= OWN_EVIDENCE_EXEMPT or not seen:
+            own = seen  # (an unseen reading is never chosen)
         else:
             own = seen - by_family.get(chain[0], 0)
+        if kind == NOUN and chain and chain[0] in NEVER_LEXICALIZED and by_family.get(""):
+            # ``spelled`` is seen bare: the stem that goes on with this suffix is it, inflected.
+            inflected.add(len(stem) + first_length)
         readings.append((len(stem), seen, own, spelled, analysis))
     # Longest stem first, then the best attested; ties in the analyses' order (a
     # reverse sort is stable too), the key in C.
     readings.sort(key=_LENGTH_AND_SEEN, reverse=True)
-    inflected = _inflected_stems(nouns, word, readings)
     chosen, chosen_seen = None, 0
     for length, seen, own, spelled, _ in readings:
         if not seen or length in inflected:
@@ -318,21 +315,11 @@ def stem_kazakh(word: str) -> str:
 
 
 # Suffixes that never end a lexeme: a noun that is another noun plus the plural or
-# the genitive is that noun inflected (арабтар, парсылар), however many
-# forms of its own the corpus shows (арабтардан, арабтарды ... all read as араб too).
+# the genitive is that noun inflected (арабтар, парсылар), however many forms of
+# its own the corpus shows (арабтардан, арабтарды ... all read as араб too).
 # Possessives and the other cases do make words (басым, жылы, сонда, содан).
+# stem_kazakh skips stems as long as a bare-attested noun plus one of them.
 NEVER_LEXICALIZED = frozenset({"plural", "genitive"})
-
-
-def _inflected_stems(nouns, word: str, readings) -> frozenset:
-    """Lengths of stems that are a bare-attested noun stem plus a NEVER_LEXICALIZED suffix."""
-    found = set()
-    for length, _, _, spelled, analysis in readings:
-        if (analysis.kind == NOUN and analysis.chain
-                and analysis.chain[0] in NEVER_LEXICALIZED
-                and _seen_bare(nouns, spelled)):
-            found.add(length + analysis.first_length)
-    return frozenset(found)
 
 
 def _stem_compound(word: str) -> str:
@@ -348,9 +335,9 @@ def _stem_unknown(word, readings) -> str:
     """A word without evidence in the lexicon: strip noun inflection only (Бозымбаевтың),
     and not a lone letter, which is as often part of the word (жүйелі, туралы)."""
     best = word
-    for length, _, _, spelled, analysis in readings:
-        if (analysis.kind == NOUN and analysis.chain and length >= MIN_UNKNOWN_STEM
+    for length, _, _, spelled, (_, kind, chain, _) in readings:
+        if (kind == NOUN and chain and length >= MIN_UNKNOWN_STEM
                 and len(word) - length >= 2
-                and _NOUN_FAMILIES.issuperset(analysis.chain) and length < len(best)):
+                and _NOUN_FAMILIES.issuperset(chain) and length < len(best)):
             best = spelled
     return best

@@ -77,7 +77,7 @@ def test_block_statistics_are_kept_for_pruning():
     assert matcher.block_max_length() >= max(doc % 50 + 1 for doc in ids[:4])
 
 
-WHOLE_TERM_CASES = {
+BATCHED_TERM_CASES = {
     **CASES,
     "one posting": ([42], [1.0]),
     "one posting, frequency 3": ([7], [3.0]),
@@ -86,40 +86,46 @@ WHOLE_TERM_CASES = {
 }
 
 
-def _general_and_whole(ids, weights, format_, blocklimit=128):
+class _TermRows(list):
+    """A term table that keeps the rows it is given."""
+
+    def add_rows(self, rows):
+        self.extend(rows)
+
+
+def _general_and_batched(ids, weights, format_, blocklimit=128):
     """(postings bytes, term info bytes) of one term by the general path and by the
-    whole-term writer."""
+    batch writer (search.storage.term_batches)."""
+    from search.storage.term_batches import TermBatchWriter
     if format_ is POSITIONS:
         values = [format_.encode(list(range(int(weight))) or [0]) for weight in weights]
     else:  # a frequency's fixed four bytes; an existence has none
         values = [pack_uint(int(weight)) if format_.posting_size else b"" for weight in weights]
     lengths = [None if doc == 0 else doc % 50 + 1 for doc in ids]
-    general, whole = StructFile(BytesIO()), StructFile(BytesIO())
+    general, batched = StructFile(BytesIO()), StructFile(BytesIO())
     writer = _PostingsWriter(general, blocklimit=blocklimit, compression=3)
     writer.start_postings(format_, W3TermInfo())
     writer.add_postings(array("i", ids), array("d", weights), values, lengths)
     info = writer.finish_postings().to_bytes()
-    write_term = _PostingsWriter(whole, blocklimit=blocklimit, compression=3) \
-        .whole_term_writer(format_)
-    whole_info = write_term(array("i", ids), array("d", weights), values, lengths)
-    return (general.file.getvalue(), info), (whole.file.getvalue(), whole_info)
+    rows = _TermRows()
+    field_lengths = [None] * (max(ids) + 1)
+    for doc, length in zip(ids, lengths):
+        field_lengths[doc] = length
+    batch = TermBatchWriter(_PostingsWriter(batched, blocklimit=blocklimit, compression=3),
+                            format_, field_lengths, rows, b"")
+    batch.add(b"term", array("i", ids), array("d", weights), values)
+    batch.flush()
+    [(_key, batched_info)] = rows
+    return (general.file.getvalue(), info), (batched.file.getvalue(), batched_info)
 
 
-@pytest.mark.parametrize("ids, weights", WHOLE_TERM_CASES.values(), ids=WHOLE_TERM_CASES.keys())
+@pytest.mark.parametrize("ids, weights", BATCHED_TERM_CASES.values(),
+                         ids=BATCHED_TERM_CASES.keys())
 @pytest.mark.parametrize("format_", [POSITIONS, formats.Frequency(), formats.Existence()],
                          ids=["positions", "frequency", "existence"])
-def test_a_term_written_whole_is_the_same_bytes_as_block_by_block(ids, weights, format_):
-    general, whole = _general_and_whole(ids, weights, format_)
-    assert whole == general
-
-
-def test_a_term_of_several_blocks_is_left_to_the_general_path():
-    ids, weights = CASES["many blocks"]
-    out = StructFile(BytesIO())
-    write_term = _PostingsWriter(out, blocklimit=4, compression=3).whole_term_writer(POSITIONS)
-    assert write_term(array("i", ids), array("d", weights), [b""] * len(ids),
-                      [1] * len(ids)) is None
-    assert out.file.getvalue() == b""
+def test_a_term_written_in_a_batch_is_the_same_bytes_as_block_by_block(ids, weights, format_):
+    general, batched = _general_and_batched(ids, weights, format_)
+    assert batched == general
 
 
 def test_field_length_columns_are_the_bytes_whooshs_per_document_writer_writes():

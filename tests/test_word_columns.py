@@ -198,7 +198,20 @@ def _synthetic_terms(counts=(1, 1, 2, 3, 5, 40), gaps=(1, 300, 70_000), spread=2
     return terms
 
 
-def test_term_batches_write_the_bytes_of_the_single_term_writer():
+def _general_path_rows(postwriter, terms, lengths) -> list[tuple[bytes, bytes]]:
+    """Write ``terms`` term by term (start_postings, add_postings, finish_postings), as
+    a field's writer does without batches; their term table rows."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+    rows = []
+    for term, docs, weights, values in terms:
+        postwriter.start_postings(Positions(), W3TermInfo())
+        postwriter.add_postings(array("I", docs), array("d", weights), values,
+                                [lengths[d] for d in docs])
+        rows.append((term, postwriter.finish_postings().to_bytes()))
+    return rows
+
+
+def test_term_batches_write_the_bytes_of_the_general_path():
     from whoosh.codec.whoosh3 import W3Codec
     from search.storage.codec import IzdeCodec
     from search.storage.term_batches import TermBatchWriter
@@ -215,9 +228,7 @@ def test_term_batches_write_the_bytes_of_the_single_term_writer():
         return raw, postwriter
 
     raw_one, one = writer()
-    write_term = one.whole_term_writer(Positions())
-    rows_one = [(term, write_term(docs, weights, values, [lengths[d] for d in docs]))
-                for term, docs, weights, values in terms]
+    rows_one = _general_path_rows(one, terms, lengths)
     raw_batch, postwriter = writer()
     rows = _Rows()
     batch = TermBatchWriter(postwriter, Positions(), lengths, rows, b"")
@@ -236,7 +247,6 @@ def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path(
     # posting has a length: Whoosh's term info fails on a block without any after one
     # with some, which a field's postings never give it.) Batches cut by their
     # postings, not only their terms, write the same bytes.
-    from whoosh.codec.whoosh3 import W3TermInfo
     from search.storage import term_batches
     from search.storage.codec import IzdeCodec
     from search.storage.term_batches import TermBatchWriter
@@ -250,12 +260,7 @@ def test_terms_of_several_blocks_in_batches_are_the_bytes_of_the_general_path(
         return raw, IzdeCodec().postings_writer(StructFile(raw))
 
     raw_general, general = writer()
-    rows_general = []
-    for term, docs, weights, values in terms:
-        general.start_postings(Positions(), W3TermInfo())
-        general.add_postings(array("I", docs), array("d", weights), values,
-                             [lengths[d] for d in docs])
-        rows_general.append((term, general.finish_postings().to_bytes()))
+    rows_general = _general_path_rows(general, terms, lengths)
     raw_batch, postwriter = writer()
     rows = _Rows()
     batch = TermBatchWriter(postwriter, Positions(), lengths, rows, b"")

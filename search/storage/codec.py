@@ -155,82 +155,6 @@ class _PostingsWriter(W3PostingsWriter):
             if block_lengths:
                 self._minlength, self._maxlength = min(block_lengths), max(block_lengths)
 
-    def whole_term_writer(self, format_):
-        """A function that writes a term of at most one block whole, for a field of
-        ``format_``, and returns its term info as :meth:`W3TermInfo.to_bytes` makes it.
-
-        The bytes are those of ``start_postings``, :meth:`add_postings` and
-        ``finish_postings``, without their per-term objects and calls: most terms
-        have one to three postings, and that fixed cost was most of writing a
-        segment (124k terms at 10k paragraphs). The function returns None, having
-        written nothing, for a term that needs the general path (several blocks,
-        inlined postings, a term vector's byte ids).
-        """
-        postfile, compression, fixedsize = self._postfile, self._compression, \
-            format_.fixed_value_size()
-        if self._byteids or type(self)._write_block is not _WRITES_PACKED_BLOCKS:
-            # term vectors, or a writer of another block layout (tests of older ones)
-            return lambda ids, weights, values, lengths: None
-        least, most = max(1, self._inlinelimit), self._blocklimit
-        write, tell = write_and_tell(postfile)
-        head_pack, info_pack = _PACKED_HEAD.pack, _TERM_INFO.pack
-        head_size = _PACKED_HEAD.size - 4
-        length_byte = _LENGTH_BYTES
-        # A lone posting's weight -> (its float32, flags, scoring part): few distinct.
-        lone_weights = {}
-
-        def write_term(ids, weights, values, lengths) -> bytes | None:
-            count = len(ids)
-            if count < least or count > most:
-                return None
-            first, last = ids[0], ids[-1]
-            if count == 1:
-                maxweight = weights[0]
-                packed = lone_weights.get(maxweight)
-                if packed is None:
-                    block_weights = array("f", weights)
-                    if block_weights[0] == 1.0:
-                        packed = (block_weights[0], WEIGHTS_ONES, b"")
-                    else:
-                        packed = (block_weights[0], *_packed_weights(block_weights))
-                    lone_weights[maxweight] = packed
-                weight, flags, scoring = packed
-                maxweight = max(0, maxweight)
-                length = lengths[0]
-                if length:
-                    min_byte = max_byte = length_byte[length]
-                else:
-                    min_byte, max_byte = 0, length_byte[0]
-                value = values[0]
-                kept = (value,) if value else ()
-            else:
-                block_weights = array("f", weights)
-                maxweight = max(0, max(weights))
-                deltas = list(map(sub, ids[1:], ids))
-                width = _narrowest_width(max(deltas))
-                weights_kind, packed = _packed_weights(block_weights)
-                scoring = _little_endian(array(_DELTA_TYPECODES[width], deltas)) + packed
-                flags = width | weights_kind
-                weight = sum(block_weights)
-                block_lengths = list(filter(None, lengths))
-                if block_lengths:
-                    min_byte = length_byte[min(block_lengths)]
-                    max_byte = length_byte[max(block_lengths)]
-                else:
-                    min_byte, max_byte = 0, length_byte[0]
-                kept = tuple(filter(None, values))
-            scoring, packed_values, flags = packed_parts(scoring, kept, fixedsize,
-                                                         compression, flags)
-            start = tell()
-            block = b"".join((PACKED_MAGIC, head_pack(
-                -(head_size + len(scoring) + len(packed_values)), count, first, last, maxweight,
-                min_byte, max_byte, flags, len(scoring)), scoring, packed_values))
-            write(block)
-            # W3TermInfo.to_bytes of a term not inlined: statistics, offset, length
-            return info_pack(0, weight, count, min_byte, max_byte, maxweight, first, last,
-                             start, len(block))
-        return write_term
-
     def _write_block(self, last=False):
         if self._byteids:  # a term vector's "docnums" are terms: no deltas to pack
             self._write_split_block(last)
@@ -319,25 +243,6 @@ def write_and_tell(postfile):
     if type(postfile).write is StructFile.write and type(postfile).tell is StructFile.tell:
         postfile = postfile.file
     return postfile.write, postfile.tell
-
-
-def packed_parts(scoring: bytes, values: tuple, fixedsize, compression: int,
-                 flags: int) -> tuple[bytes, bytes, int]:
-    """A block's scoring part and pickled values, each compressed when worth it, and
-    the flags that say which are: shared by the single-term and the batch writer."""
-    if compression and len(scoring) >= COMPRESSION_MIN_SIZE:
-        scoring = deflate(scoring, compression)
-        flags |= _PACKED_SCORING_COMPRESSED
-    # Whoosh's _mini_values: a tuple of the values, or none or all joined for a fixed size
-    if fixedsize is None or fixedsize < 0:
-        mini = values
-    else:
-        mini = b"".join(values) if fixedsize else None
-    packed_values = pickle.dumps(mini, BLOCK_PROTOCOL)
-    if compression and len(packed_values) >= COMPRESSION_MIN_SIZE:
-        packed_values = deflate(packed_values, compression)
-        flags |= _PACKED_VALUES_COMPRESSED
-    return scoring, packed_values, flags
 
 
 def _narrowest_width(largest: int) -> int:

@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter
 
 from search.storage.codec import IzdeCodec
 from search.storage.shared_analysis import PositionValues, SharedAnalysisWriting
-from search.storage.term_batches import batch_writer
+from search.storage.term_batches import TermBatchWriter, writes_batches
 from search.storage.term_table import TermTable
 from search.storage.word_columns import WordColumns
 
@@ -373,18 +373,13 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
         field_lengths = list(map(length_of, range(doc_count))) if length_of else [0] * doc_count
         postwriter = getattr(fieldwriter, "_postwriter", None)
         bulk = getattr(postwriter, "add_postings", None)
-        # Izde's codec writes a term of one block whole and gives its term info, which
-        # goes into the term table as W3FieldWriter.finish_term puts it.
-        whole_term = getattr(postwriter, "whole_term_writer", None)
         batch = None
-        if whole_term is not None:
-            whole_term = whole_term(schema[fieldname].format)
-            term_table = TermTable(fieldwriter._tindex)  # rows written in batches
-            add_term_info = term_table.add
-            field_key = pack_ushort(fieldwriter._fieldid)
-            # Terms a few thousand at a time, common ones too (search.storage.term_batches).
-            batch = batch_writer(postwriter, schema[fieldname].format, field_lengths,
-                                 term_table, field_key)
+        if writes_batches(postwriter):
+            # Terms a few thousand at a time, common ones too (search.storage.term_batches),
+            # their rows given to the term table as W3FieldWriter.finish_term gives them.
+            term_table = TermTable(fieldwriter._tindex)
+            batch = TermBatchWriter(postwriter, schema[fieldname].format, field_lengths,
+                                    term_table, pack_ushort(fieldwriter._fieldid))
         if isinstance(field_terms, WordColumns):
             if batch is not None:
                 field_terms = _unbatched_terms(field_terms, batch)
@@ -398,16 +393,9 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
                 docs = array("i", (docs[i] for i in kept))
                 weights = array("d", (weights[i] for i in kept))
                 values = [values[i] for i in kept]
-            if batch is not None:
-                if batch.fits(len(docs)):
-                    batch.add(term, docs, weights, values)
-                    continue
-            elif whole_term is not None:
-                info = whole_term(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
-                if info is not None:
-                    add_term_info(field_key + term, info)
-                    continue
-                term_table.flush()  # the general path adds its row itself
+            if batch is not None and batch.fits(len(docs)):
+                batch.add(term, docs, weights, values)
+                continue
             fieldwriter.start_term(term)
             if bulk is not None:
                 bulk(docs, weights, values, list(map(field_lengths.__getitem__, docs)))
@@ -420,7 +408,6 @@ def write_fields(fieldwriter, schema, lengths, doc_count: int, fields) -> None:
                 fieldwriter.finish_term()
         if batch is not None:
             batch.flush()
-        if whole_term is not None:
             term_table.flush()
         fieldwriter.finish_field()
 

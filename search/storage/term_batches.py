@@ -1,18 +1,18 @@
 """Terms written a batch at a time, their statistics computed by numpy.
 
-:meth:`search.storage.codec._PostingsWriter.whole_term_writer` writes a term of
-at most one block in one call, but each call still works out the term's
-statistics in Python: the widest docnum gap, whether its weights are all 1 or
-small integers, their sum and maximum, the shortest and longest field, then
-packs the gaps and weights and writes. A 10k paragraph build writes 124k terms,
-most of a few postings, so these fixed costs were most of writing a segment.
-:class:`TermBatchWriter` gathers a few thousand terms, cuts them into blocks as
-Whoosh's postings writer does (a common word's into several), computes every
-statistic and packs every array, block head and term info for all of them at once
-(numpy records), and leaves Python only the parts that are a block's own: cutting
-its scoring bytes, pickling its values, compressing. The bytes are those
-``whole_term_writer`` and, for a term of several blocks, ``add_postings`` write
-(compared in tests/test_word_columns.py).
+Izde's postings writer (:class:`search.storage.codec._PostingsWriter`) writes a
+term through ``start_postings``, ``add_postings`` and ``finish_postings``, and
+works out each block's statistics in Python: the widest docnum gap, whether its
+weights are all 1 or small integers, their sum and maximum, the shortest and
+longest field, then packs the gaps and weights and writes. A 10k paragraph build
+writes 124k terms, most of a few postings, so these fixed costs were most of
+writing a segment. :class:`TermBatchWriter` gathers a few thousand terms, cuts
+them into blocks as that writer does (a common word's into several), computes
+every statistic and packs every array, block head and term info for all of them
+at once (numpy records), and leaves Python only the parts that are a block's own:
+cutting its scoring bytes, pickling its values, compressing. The bytes are those
+the postings writer writes term by term (compared in tests/test_word_columns.py
+and tests/test_codec.py).
 """
 
 import pickle
@@ -26,7 +26,8 @@ from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from search.storage.codec import (_PACKED_HEAD, _PACKED_SCORING_COMPRESSED,
                                   _PACKED_VALUES_COMPRESSED, _TERM_INFO,
                                   _WRITES_PACKED_BLOCKS, BLOCK_PROTOCOL, PACKED_MAGIC,
-                                  WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, write_and_tell)
+                                  WEIGHTS_BYTES, WEIGHTS_FLOATS, WEIGHTS_ONES, _PostingsWriter,
+                                  write_and_tell)
 from search.storage.deflate import compress as deflate
 
 TERMS_PER_BATCH = 4096
@@ -39,13 +40,12 @@ _LONGEST_LENGTH = 106374  # length_to_byte's 255 from here on
 _NO_LENGTH = np.iinfo(np.int64).max
 
 
-def batch_writer(postwriter, format_, field_lengths: list, term_table, field_key: bytes):
-    """A :class:`TermBatchWriter` for Izde's postings writer, or None where its
-    ``whole_term_writer`` would write nothing (term vectors, older block layouts)."""
-    if (getattr(postwriter, "whole_term_writer", None) is None or postwriter._byteids
-            or type(postwriter)._write_block is not _WRITES_PACKED_BLOCKS):
-        return None
-    return TermBatchWriter(postwriter, format_, field_lengths, term_table, field_key)
+def writes_batches(postwriter) -> bool:
+    """Whether :class:`TermBatchWriter` can write for ``postwriter``: Izde's postings
+    writer of packed blocks, not a term vector's (its "docnums" are terms) nor a
+    writer of an older block layout (tests of those)."""
+    return (isinstance(postwriter, _PostingsWriter) and not postwriter._byteids
+            and type(postwriter)._write_block is _WRITES_PACKED_BLOCKS)
 
 
 class TermBatchWriter:
@@ -286,7 +286,7 @@ def _statistics(docs, weights, counts, starts, lengths) -> _Statistics:
     kinds = np.where(not_one == 0, WEIGHTS_ONES,
                      np.where(not_small == 0, WEIGHTS_BYTES, WEIGHTS_FLOATS))
     # Integer weights sum exactly in any order (a lone one is its float32); float
-    # ones are summed in Python, in the single-term writer's order.
+    # ones are summed in Python, in the order W3TermInfo sums a block's.
     sums = np.add.reduceat(as_float32.astype(np.float64), starts)
     for i in np.flatnonzero((kinds == WEIGHTS_FLOATS) & (counts > 1)).tolist():
         sums[i] = sum(as_float32[starts[i]:starts[i] + counts[i]].tolist())
